@@ -1,0 +1,299 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { InfraError } from './errors.ts';
+import { paths } from './paths.ts';
+import { commandLine, isAlive, isPortOpen, run, sleep, waitFor } from './proc.ts';
+import { parseHostPort } from './settings.ts';
+
+// Any 22-character base64 UUID works; a fixed one keeps a reformat harmless.
+const CLUSTER_ID = '4L6g3nShT-eMCtK--X86sw';
+const MAIN_CLASS = 'kafka.Kafka';
+const JVM_OPTS = [
+  '-Xms256m',
+  '-Xmx768m',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:+ExitOnOutOfMemoryError',
+  '-Djava.awt.headless=true',
+];
+
+function client(brokers: string[], clientId: string): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    retry: { retries: 5, initialRetryTime: 200 },
+  });
+}
+
+/**
+ * Whether the first broker's port answers and, if so, whether it speaks Kafka. A server on the
+ * port that is not Kafka must not be mistaken for a running broker.
+ */
+export async function probeKafka(brokers: string[]): Promise<'down' | 'kafka' | 'not-kafka'> {
+  const first = brokers[0];
+  if (!first) throw new InfraError('bad_setting', 'KAFKA_BROKERS is empty');
+  const { host, port } = parseHostPort(first, 'KAFKA_BROKERS');
+  if (!(await isPortOpen(host, port))) return 'down';
+  const admin = new Kafka({
+    clientId: 'orders-infra-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 5000,
+    retry: { retries: 1, initialRetryTime: 200 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+    return 'kafka';
+  } catch {
+    return 'not-kafka';
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+function pomHash(): string {
+  return createHash('sha256').update(readFileSync(paths.kafka.pom)).digest('hex');
+}
+
+export function jarsCached(): boolean {
+  try {
+    return readFileSync(paths.kafka.libStamp, 'utf8').trim() === pomHash();
+  } catch {
+    return false;
+  }
+}
+
+/** Copies the broker's jars from Maven (Central, via ~/.m2) into .infra/kafka/lib, once per pom. */
+export async function resolveJars(): Promise<void> {
+  const staging = `${paths.kafka.lib}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  const result = await run('mvn', [
+    '-B',
+    '-q',
+    '-f',
+    paths.kafka.pom,
+    'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${staging}`,
+  ]);
+  if (result.code !== 0) {
+    throw new InfraError(
+      'kafka_failed',
+      `Maven could not resolve the Kafka jars (infra/kafka/pom.xml):\n${tail(result.stdout + result.stderr, 30)}`,
+    );
+  }
+  const jars = readdirSync(staging);
+  // A broker without a matching SLF4J binding logs nothing and readiness could never be seen.
+  const slf4j = jars.find((j) => j.startsWith('slf4j-api-'));
+  if (
+    !slf4j?.startsWith('slf4j-api-1.7.') ||
+    !jars.some((j) => j.startsWith('log4j-slf4j-impl-'))
+  ) {
+    throw new InfraError(
+      'kafka_failed',
+      `Kafka jars resolved, but the logging binding does not match slf4j-api (${slf4j ?? 'none'}); fix infra/kafka/pom.xml`,
+    );
+  }
+  writeFileSync(`${staging}/.pom-hash`, `${pomHash()}\n`);
+  rmSync(paths.kafka.lib, { recursive: true, force: true });
+  renameSync(staging, paths.kafka.lib);
+}
+
+function renderServerProperties(port: number): void {
+  const text = readFileSync(paths.kafka.serverTemplate, 'utf8')
+    .replaceAll('@DATA_DIR@', paths.kafka.data)
+    .replaceAll(':9092', `:${port}`)
+    .replaceAll(':9093', `:${port + 1}`);
+  writeFileSync(paths.kafka.serverProperties, text);
+}
+
+/** Formats the KRaft storage once; an existing data dir is kept (topics survive a restart). */
+async function formatStorage(): Promise<void> {
+  if (existsSync(`${paths.kafka.data}/meta.properties`)) return;
+  const result = await run('java', [
+    `-Dlog4j2.configurationFile=${paths.kafka.log4j}`,
+    '-cp',
+    `${paths.kafka.lib}/*`,
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    CLUSTER_ID,
+    '-c',
+    paths.kafka.serverProperties,
+    '--ignore-formatted',
+  ]);
+  if (result.code !== 0) {
+    throw new InfraError(
+      'kafka_failed',
+      `formatting Kafka storage failed:\n${tail(result.stdout + result.stderr, 20)}`,
+    );
+  }
+}
+
+/**
+ * Starts a broker detached from this process (own process group, output to broker.out) and
+ * returns its pid. The caller waits for readiness.
+ */
+export async function startBroker(port: number): Promise<number> {
+  for (const dir of [paths.kafka.home, paths.kafka.data, paths.kafka.logs]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  if (await isPortOpen('127.0.0.1', port + 1)) {
+    throw new InfraError(
+      'port_taken',
+      `port ${port + 1} (the Kafka controller listener) is taken by another process`,
+    );
+  }
+  renderServerProperties(port);
+  await formatStorage();
+  const out = openSync(paths.kafka.out, 'a');
+  const child = spawn(
+    'java',
+    [
+      ...JVM_OPTS,
+      `-Dkafka.logs.dir=${paths.kafka.logs}`,
+      `-Dlog4j2.configurationFile=${paths.kafka.log4j}`,
+      '-cp',
+      `${paths.kafka.lib}/*`,
+      MAIN_CLASS,
+      paths.kafka.serverProperties,
+    ],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  const pid = child.pid;
+  if (pid === undefined) throw new InfraError('kafka_failed', 'could not start java');
+  child.unref();
+  writeFileSync(paths.kafka.pid, `${pid}\n`);
+  return pid;
+}
+
+/** Waits until the broker answers the admin protocol; fails early if its process exits. */
+export async function waitForBroker(
+  brokers: string[],
+  pid: number,
+  timeoutMs = 90_000,
+): Promise<void> {
+  try {
+    await waitFor(
+      async () => {
+        if (!isAlive(pid)) {
+          throw new Error(`the broker process (pid ${pid}) exited`);
+        }
+        return (await probeKafka(brokers)) === 'kafka' ? true : undefined;
+      },
+      { timeoutMs, intervalMs: 300, what: 'the broker to answer' },
+    );
+  } catch (error) {
+    throw new InfraError(
+      'kafka_failed',
+      `Kafka did not come up: ${(error as Error).message}\nlast lines of ${paths.kafka.out}:\n${tail(readQuietly(paths.kafka.out), 30)}`,
+    );
+  }
+}
+
+/**
+ * The readiness check that matters: create a throw-away topic, produce one message and read it
+ * back through a consumer group (this is what fails when the group coordinator cannot start),
+ * then delete the topic and the group.
+ */
+export async function kafkaRoundTrip(brokers: string[], timeoutMs = 60_000): Promise<void> {
+  const kafka = client(brokers, 'orders-infra-readiness');
+  const topic = `infra-readiness-${randomUUID()}`;
+  const groupId = `${topic}-group`;
+  const value = randomUUID();
+  const admin = kafka.admin();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value }] });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no message consumed within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            if (message.value?.toString() === value) resolve();
+          },
+        })
+        .catch(reject);
+    });
+  } catch (error) {
+    throw new InfraError(
+      'kafka_failed',
+      `Kafka answers but a produce/consume round trip through a consumer group failed: ${(error as Error).message}`,
+    );
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** True when `pid` is still the broker this project started (not a recycled pid). */
+export function isOurBroker(pid: number): boolean {
+  const cmd = commandLine(pid);
+  return cmd?.includes(MAIN_CLASS) === true && cmd.includes(paths.kafka.serverProperties);
+}
+
+/** SIGTERM to the broker's process group (a controlled shutdown), SIGKILL if it hangs. */
+export async function stopBroker(pid: number, timeoutMs = 30_000): Promise<'stopped' | 'killed'> {
+  signalGroup(pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return 'stopped';
+    await sleep(200);
+  }
+  signalGroup(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(100);
+  return 'killed';
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {}
+  }
+}
+
+function readQuietly(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function tail(text: string, lines: number): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
