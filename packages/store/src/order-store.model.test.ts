@@ -1,0 +1,126 @@
+// Property-style test: random operations (seeded, reproducible) applied both to the store and to a
+// naive reference model (an array in insertion order, linear scans). After every operation both
+// must agree on every lookup, on recent() and on every counter.
+import { describe, expect, it } from 'vitest';
+import { createOrderStore, type OrderStoreStats, RECENT_MAX } from './order-store.ts';
+import type { StoredOrder } from './stored-order.ts';
+
+/** mulberry32: a tiny seeded PRNG, enough to make failures reproducible by seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Limits = { maxOrders: number; maxBytes: number; maxAgeMs: number };
+
+function referenceModel(limits: Limits) {
+  let entries: StoredOrder[] = [];
+  const counters = { evictedByCount: 0, evictedByBytes: 0, expired: 0, replaced: 0, tooLarge: 0 };
+  const bytes = () => entries.reduce((sum, e) => sum + e.body.length, 0);
+  return {
+    entries: () => entries,
+    put(o: StoredOrder): boolean {
+      const clash = entries.filter((e) => e.uid === o.uid || e.id === o.id);
+      counters.replaced += clash.length;
+      entries = entries.filter((e) => !clash.includes(e));
+      if (o.body.length > limits.maxBytes) {
+        counters.tooLarge++;
+        return false;
+      }
+      entries.push(o);
+      while (entries.length > limits.maxOrders) {
+        entries.shift();
+        counters.evictedByCount++;
+      }
+      while (bytes() > limits.maxBytes) {
+        entries.shift();
+        counters.evictedByBytes++;
+      }
+      return entries.includes(o);
+    },
+    removeExpired(now: number): number {
+      const before = entries.length;
+      entries = entries.filter((e) => !(e.dateCreated < now - limits.maxAgeMs));
+      counters.expired += before - entries.length;
+      return before - entries.length;
+    },
+    stats: (): OrderStoreStats => ({ count: entries.length, bytes: bytes(), ...counters }),
+  };
+}
+
+const cases: { seed: number; limits: Limits }[] = [
+  { seed: 1, limits: { maxOrders: 20, maxBytes: 800, maxAgeMs: 1000 } },
+  { seed: 2, limits: { maxOrders: 5, maxBytes: Number.POSITIVE_INFINITY, maxAgeMs: 300 } },
+  { seed: 3, limits: { maxOrders: Number.POSITIVE_INFINITY, maxBytes: 300, maxAgeMs: 5000 } },
+  { seed: 4, limits: { maxOrders: 40, maxBytes: 2500, maxAgeMs: 2000 } },
+  { seed: 5, limits: { maxOrders: 1, maxBytes: 50, maxAgeMs: 0 } },
+];
+
+describe('order store against a reference model', () => {
+  it.each(cases)('agrees after every random operation (seed $seed)', ({ seed, limits }) => {
+    const random = prng(seed);
+    const int = (n: number) => Math.floor(random() * n);
+    const store = createOrderStore(limits);
+    const model = referenceModel(limits);
+    const uidPool = Array.from({ length: 60 }, (_, i) => `uid-${i}`);
+    // The id PostgreSQL would assign to each uid, once; a few puts deliberately disagree with it.
+    const idOf = new Map(uidPool.map((uid, i) => [uid, 1000 + i]));
+    let clock = 0;
+
+    for (let step = 0; step < 3000; step++) {
+      const op = random();
+      if (op < 0.85) {
+        const uid = uidPool[int(uidPool.length)] ?? 'uid-0';
+        const id = random() < 0.05 ? 1000 + int(uidPool.length) : (idOf.get(uid) ?? 0);
+        const size = random() < 0.03 ? limits.maxBytes + 1 + int(10) : int(120);
+        const body = Buffer.alloc(Number.isFinite(size) ? size : 120, step % 256);
+        const o = { id, uid, body, etag: `"${step}"`, dateCreated: clock - int(3000) };
+        expect(store.put(o), `step ${step}`).toBe(model.put(o));
+      } else if (op < 0.95) {
+        clock += int(500);
+        expect(store.removeExpired(clock), `step ${step}`).toBe(model.removeExpired(clock));
+      } else {
+        const n = int(RECENT_MAX + 50);
+        const all = model.entries();
+        const want = all
+          .slice(Math.max(all.length - n, 0))
+          .reverse()
+          .slice(0, RECENT_MAX);
+        expect(summary(store.recent(n)), `step ${step}`).toEqual(summary(want));
+      }
+
+      const ids = uidPool.map((_, i) => 1000 + i);
+      const want = model.entries();
+      expect(
+        {
+          stats: store.stats(),
+          byUid: uidPool.map((uid) => summary1(store.getByUid(uid))),
+          byId: ids.map((id) => summary1(store.getById(id))),
+        },
+        `step ${step}`,
+      ).toEqual({
+        stats: model.stats(),
+        byUid: uidPool.map((uid) => summary1(want.find((e) => e.uid === uid))),
+        byId: ids.map((id) => summary1(want.find((e) => e.id === id))),
+      });
+    }
+    // The walk went through every regime, or the test would prove little.
+    const stats = store.stats();
+    expect(stats.replaced + stats.tooLarge + stats.expired).toBeGreaterThan(0);
+    expect(stats.evictedByCount + stats.evictedByBytes).toBeGreaterThan(0);
+  });
+});
+
+function summary1(o: StoredOrder | undefined) {
+  return o && { id: o.id, uid: o.uid, etag: o.etag, size: o.body.length, at: o.dateCreated };
+}
+
+function summary(list: StoredOrder[]) {
+  return list.map(summary1);
+}

@@ -1,0 +1,178 @@
+import { OrderEntry } from './order-entry.ts';
+import type { StoredOrder } from './stored-order.ts';
+
+/** `recent(limit)` never returns more than this many orders. */
+export const RECENT_MAX = 100;
+
+export type OrderStoreOptions = {
+  /** At most this many orders (integer ≥ 0, or Infinity). */
+  maxOrders: number;
+  /** At most this many body bytes in total (≥ 0, or Infinity). Object overhead is not counted. */
+  maxBytes: number;
+  /** `removeExpired` drops orders whose dateCreated is older than now − maxAgeMs (≥ 0, or Infinity). */
+  maxAgeMs: number;
+  /** Clock for `removeExpired()` without an argument; defaults to Date.now. */
+  now?: () => number;
+};
+
+export type OrderStoreStats = {
+  count: number;
+  /** Sum of the stored bodies' lengths. */
+  bytes: number;
+  /** Cumulative counters since the store was created. */
+  evictedByCount: number;
+  evictedByBytes: number;
+  expired: number;
+  /** Entries dropped because a put carried the same uid (or, defensively, the same id). */
+  replaced: number;
+  /** Puts not stored because the body alone is larger than maxBytes. */
+  tooLarge: number;
+};
+
+export type OrderStore = {
+  /**
+   * Inserts or replaces (last write wins; the put becomes the newest), then evicts the oldest while
+   * over maxOrders or maxBytes. Any entry with the same uid or the same id is dropped first, so a
+   * put that is not stored never leaves an older version to be served. Returns whether it is stored.
+   * The store keeps `body` only if it owns its whole ArrayBuffer, otherwise it keeps a copy.
+   */
+  put(order: StoredOrder): boolean;
+  getByUid(uid: string): StoredOrder | undefined;
+  getById(id: number): StoredOrder | undefined;
+  /** Newest (last put) first, at most min(limit, RECENT_MAX). */
+  recent(limit: number): StoredOrder[];
+  /** Drops orders with dateCreated < now − maxAgeMs; returns how many. One O(n) sweep. */
+  removeExpired(now?: number): number;
+  stats(): OrderStoreStats;
+};
+
+/**
+ * The in-memory order cache: O(1) lookup by uid and by id, bounded by count and bytes with
+ * oldest-first eviction, and an age sweep. Pure and synchronous: no I/O and no timers — the app
+ * that owns it schedules `removeExpired`. Throws RangeError on invalid options (a programming error;
+ * @orders/config validates the environment).
+ */
+export function createOrderStore(options: OrderStoreOptions): OrderStore {
+  const { maxOrders, maxBytes, maxAgeMs } = checkOptions(options);
+  const clock = options.now ?? Date.now;
+
+  const byUid = new Map<string, OrderEntry>();
+  const byId = new Map<number, OrderEntry>();
+  const list = OrderEntry.list();
+  let bytes = 0;
+  let evictedByCount = 0;
+  let evictedByBytes = 0;
+  let expired = 0;
+  let replaced = 0;
+  let tooLarge = 0;
+
+  // Invariant: an entry is linked in `list` iff byUid maps its uid to it iff byId maps its id to it.
+  function drop(entry: OrderEntry): void {
+    entry.unlink();
+    byUid.delete(entry.uid);
+    byId.delete(entry.id);
+    bytes -= entry.body.byteLength;
+  }
+
+  function dropOldest(): void {
+    const oldest = list.oldest();
+    if (oldest !== undefined) drop(oldest);
+  }
+
+  return {
+    put(order) {
+      const sameUid = byUid.get(order.uid);
+      if (sameUid !== undefined) {
+        drop(sameUid);
+        replaced++;
+      }
+      const sameId = byId.get(order.id);
+      if (sameId !== undefined) {
+        drop(sameId);
+        replaced++;
+      }
+      if (order.body.byteLength > maxBytes) {
+        tooLarge++;
+        return false;
+      }
+      const entry = new OrderEntry(
+        order.id,
+        order.uid,
+        ownedBytes(order.body),
+        order.etag,
+        order.dateCreated,
+      );
+      list.append(entry);
+      byUid.set(entry.uid, entry);
+      byId.set(entry.id, entry);
+      bytes += entry.body.byteLength;
+      while (byUid.size > maxOrders) {
+        dropOldest();
+        evictedByCount++;
+      }
+      // Terminates before reaching `entry`: its body alone fits in maxBytes.
+      while (bytes > maxBytes) {
+        dropOldest();
+        evictedByBytes++;
+      }
+      return byUid.get(entry.uid) === entry;
+    },
+
+    getByUid: (uid) => byUid.get(uid),
+    getById: (id) => byId.get(id),
+
+    recent(limit) {
+      const n = Math.min(Math.max(Math.floor(limit) || 0, 0), RECENT_MAX);
+      return list.newestFirst(n);
+    },
+
+    removeExpired(now = clock()) {
+      const cutoff = now - maxAgeMs;
+      // NaN (bad clock, Infinity − Infinity) or −Infinity (maxAgeMs Infinity): nothing is older.
+      if (!(cutoff > Number.NEGATIVE_INFINITY)) return 0;
+      let removed = 0;
+      // A NaN dateCreated compares false and never expires by age; the limits still bound it.
+      list.forEachOldestFirst((entry) => {
+        if (entry.dateCreated < cutoff) {
+          drop(entry);
+          removed++;
+        }
+      });
+      expired += removed;
+      return removed;
+    },
+
+    stats: () => ({
+      count: byUid.size,
+      bytes,
+      evictedByCount,
+      evictedByBytes,
+      expired,
+      replaced,
+      tooLarge,
+    }),
+  };
+}
+
+/**
+ * Small Buffers (Buffer.from, kafkajs message values) are views into a shared slab; keeping such a
+ * view would keep the whole slab alive after eviction. Copy into an exact-size, unpooled buffer
+ * unless the body already owns its ArrayBuffer.
+ */
+function ownedBytes(body: Buffer): Buffer {
+  if (body.byteOffset === 0 && body.buffer.byteLength === body.byteLength) return body;
+  const copy = Buffer.allocUnsafeSlow(body.byteLength);
+  body.copy(copy);
+  return copy;
+}
+
+function checkOptions(options: OrderStoreOptions): Required<Omit<OrderStoreOptions, 'now'>> {
+  const { maxOrders, maxBytes, maxAgeMs } = options;
+  const bad: string[] = [];
+  if (!(maxOrders >= 0 && (Number.isInteger(maxOrders) || maxOrders === Number.POSITIVE_INFINITY)))
+    bad.push(`maxOrders must be an integer >= 0 or Infinity, got ${maxOrders}`);
+  if (!(maxBytes >= 0)) bad.push(`maxBytes must be >= 0, got ${maxBytes}`);
+  if (!(maxAgeMs >= 0)) bad.push(`maxAgeMs must be >= 0, got ${maxAgeMs}`);
+  if (bad.length > 0) throw new RangeError(`createOrderStore: ${bad.join('; ')}`);
+  return { maxOrders, maxBytes, maxAgeMs };
+}
