@@ -26,14 +26,17 @@ export async function infraDown(opts: { log?: (line: string) => void } = {}): Pr
     rmSync(paths.kafka.pid, { force: true });
     writeState(state);
 
-    if (state.postgres?.kind === 'debian-cluster') {
-      await stopDebianCluster(state.postgres.version, state.postgres.cluster);
-      log(`postgres: Debian cluster ${state.postgres.version}/${state.postgres.cluster} stopped`);
+    for (const started of state.postgres ?? []) {
+      if (started.kind === 'debian-cluster') {
+        await stopDebianCluster(started.version, started.cluster);
+        log(`postgres: Debian cluster ${started.version}/${started.cluster} stopped`);
+      } else {
+        await stopLocalCluster(started.pgCtl, started.dataDir);
+        log(`postgres: cluster in .infra/pg (port ${started.port}) stopped`);
+      }
       stopped++;
-    } else if (state.postgres?.kind === 'local-cluster') {
-      await stopLocalCluster(state.postgres.pgCtl, state.postgres.dataDir);
-      log('postgres: cluster in .infra/pg stopped');
-      stopped++;
+      state.postgres = state.postgres?.filter((p) => p !== started);
+      writeState(state);
     }
     delete state.postgres;
     writeState(state);

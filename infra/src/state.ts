@@ -5,14 +5,20 @@ import { paths } from './paths.ts';
 /** What `up` itself started, so `down` stops exactly that and nothing else. */
 export type InfraState = {
   kafka?: { pid: number; startedAt: string };
-  postgres?:
-    | { kind: 'debian-cluster'; version: string; cluster: string; startedAt: string }
-    | { kind: 'local-cluster'; pgCtl: string; dataDir: string; startedAt: string };
+  /** A list: runs with different DB_PORTs may each have started a server. */
+  postgres?: StartedPostgres[];
 };
+
+export type StartedPostgres =
+  | { kind: 'debian-cluster'; version: string; cluster: string; port: number; startedAt: string }
+  | { kind: 'local-cluster'; pgCtl: string; dataDir: string; port: number; startedAt: string };
 
 export function readState(): InfraState {
   try {
-    return JSON.parse(readFileSync(paths.state, 'utf8')) as InfraState;
+    const state = JSON.parse(readFileSync(paths.state, 'utf8')) as InfraState;
+    // written by an earlier version that recorded a single server
+    if (state.postgres && !Array.isArray(state.postgres)) state.postgres = [state.postgres];
+    return state;
   } catch {
     return {};
   }

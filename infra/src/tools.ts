@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { InfraError } from './errors.ts';
+import { findServerBinDir } from './postgres.ts';
 import { run, which } from './proc.ts';
 
 export type Tool = 'java' | 'mvn' | 'postgres-server' | 'psql';
@@ -23,13 +25,17 @@ async function javaMajor(): Promise<number | undefined> {
 }
 
 /** Throws one error naming everything that is missing and how to install it on Debian. */
-export async function requireTools(tools: Tool[], hasPostgresServer: () => boolean): Promise<void> {
+export async function requireTools(tools: Tool[]): Promise<void> {
   const missing: Tool[] = [];
   for (const tool of new Set(tools)) {
     if (tool === 'java' && ((await javaMajor()) ?? 0) < 17) missing.push(tool);
     if (tool === 'mvn' && !which('mvn')) missing.push(tool);
-    if (tool === 'postgres-server' && !hasPostgresServer()) missing.push(tool);
-    if (tool === 'psql' && !which('psql')) missing.push(tool);
+    if (tool === 'postgres-server' && !which('pg_ctlcluster') && !findServerBinDir()) {
+      missing.push(tool);
+    }
+    if (tool === 'psql' && !which('psql') && !existsSync(`${findServerBinDir()}/psql`)) {
+      missing.push(tool);
+    }
   }
   if (missing.length === 0) return;
   const names = missing.map((t) => INSTALL[t].what).join(', ');

@@ -15,12 +15,11 @@ import {
   checkAppRole,
   ensureRoleAndDatabase,
   findDebianCluster,
-  findServerBinDir,
   type SuperuserAccess,
   startDebianCluster,
   startLocalCluster,
 } from './postgres.ts';
-import { isAlive, isPortOpen, which } from './proc.ts';
+import { isAlive, isPortOpen } from './proc.ts';
 import {
   type InfraSettings,
   isLoopback,
@@ -28,7 +27,7 @@ import {
   postgresUrl,
   readInfraSettings,
 } from './settings.ts';
-import { type InfraState, readState, writeState } from './state.ts';
+import { type InfraState, readState, type StartedPostgres, writeState } from './state.ts';
 import { requireTools, type Tool } from './tools.ts';
 
 export type InfraInfo = {
@@ -58,10 +57,7 @@ export async function infraUp(opts: UpOptions): Promise<InfraInfo> {
       delete state.kafka;
     }
     const plan = await makePlan(settings, state);
-    await requireTools(
-      plan.tools,
-      () => findServerBinDir() !== undefined || !!which('pg_ctlcluster'),
-    );
+    await requireTools(plan.tools);
     const save = () => writeState(state);
     save();
 
@@ -166,9 +162,6 @@ async function upPostgres(
   const s = settings.postgres;
   const where = `${s.host}:${s.port}`;
   let access: SuperuserAccess = { socketDir: DEBIAN_SOCKET_DIR, port: s.port, osUser: 'postgres' };
-  if (state.postgres?.kind === 'local-cluster') {
-    access = { socketDir: paths.postgres.socketDir, port: s.port, osUser: 'self' };
-  }
   if (plan.postgres === 'reuse') {
     log(`postgres: reusing the server at ${where}`);
   } else {
@@ -179,28 +172,34 @@ async function upPostgres(
         `postgres: starting Debian cluster ${debian.version}/${debian.cluster} on port ${s.port}`,
       );
       await startDebianCluster(debian);
-      state.postgres = {
+      record(state, {
         kind: 'debian-cluster',
         version: debian.version,
         cluster: debian.cluster,
+        port: s.port,
         startedAt: new Date().toISOString(),
-      };
+      });
     } else {
       log(
         `postgres: no Debian cluster on port ${s.port}; starting a cluster of our own in .infra/pg`,
       );
       const local = await startLocalCluster(s);
-      state.postgres = { kind: 'local-cluster', ...local, startedAt: new Date().toISOString() };
-      access = { socketDir: paths.postgres.socketDir, port: s.port, osUser: 'self' };
+      record(state, {
+        kind: 'local-cluster',
+        ...local,
+        port: s.port,
+        startedAt: new Date().toISOString(),
+      });
     }
     save();
     log(`postgres: server started (${seconds(t)})`);
   }
+  // our own cluster (started now or by an earlier up) is administered through its private socket
   if (existsSync(`${paths.postgres.socketDir}/.s.PGSQL.${s.port}`)) {
     access = { socketDir: paths.postgres.socketDir, port: s.port, osUser: 'self' };
   }
   if ((await checkAppRole(s)) === 'needs-setup') {
-    await requireTools(['psql'], () => true);
+    await requireTools(['psql']);
     await ensureRoleAndDatabase(s, access);
     log(`postgres: role "${s.user}" (CREATEDB) and database "${s.database}" ready`);
     if ((await checkAppRole(s)) !== 'ok') {
@@ -211,6 +210,10 @@ async function upPostgres(
     }
   }
   log(`postgres: select 1 as "${s.user}" over TCP ok`);
+}
+
+function record(state: InfraState, started: StartedPostgres): void {
+  state.postgres = [...(state.postgres ?? []).filter((p) => p.port !== started.port), started];
 }
 
 function seconds(since: number): string {

@@ -1,0 +1,11 @@
+export { infraDown } from './down.ts';
+export { InfraError, type InfraErrorCode } from './errors.ts';
+export { type InfraSettings, readInfraSettings } from './settings.ts';
+export {
+  createTestDatabase,
+  createTestTopic,
+  ensureInfra,
+  type TestDatabase,
+  type TestTopic,
+} from './test-kit.ts';
+export { type InfraInfo, infraUp, type UpOptions } from './up.ts';

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { postgresUrl, readInfraSettings } from './settings.ts';
+import { type InfraInfo, infraUp } from './up.ts';
+
+/**
+ * Set once infra is up, so processes started afterwards (vitest workers fork from the process that
+ * ran the global setup) know it without running `up` again.
+ */
+const READY_ENV = 'ORDERS_INFRA_READY';
+
+let ready: Promise<InfraInfo> | undefined;
+
+/** Runs the idempotent `up` once per process (and not at all in children of a process that did). */
+export function ensureInfra(opts: { log?: (line: string) => void } = {}): Promise<InfraInfo> {
+  ready ??= (async () => {
+    const marked = process.env[READY_ENV];
+    if (marked) return JSON.parse(marked) as InfraInfo;
+    const info = await infraUp({ env: process.env, log: opts.log });
+    process.env[READY_ENV] = JSON.stringify(info);
+    return info;
+  })();
+  // a failed attempt may be retried by a later call
+  ready.catch(() => {
+    ready = undefined;
+  });
+  return ready;
+}
+
+export type TestDatabase = { name: string; url: string; drop(): Promise<void> };
+
+/** A fresh, empty database owned by the configured role; `drop()` removes it (closing sessions). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  await ensureInfra();
+  const settings = readInfraSettings(process.env).postgres;
+  const name = `test_${randomUUID().replaceAll('-', '')}`;
+  await adminQuery(postgresUrl(settings), `create database "${name}"`);
+  return {
+    name,
+    url: postgresUrl(settings, name),
+    drop: () => adminQuery(postgresUrl(settings), `drop database if exists "${name}" with (force)`),
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export type TestTopic = { topic: string; brokers: string[]; delete(): Promise<void> };
+
+/** A fresh topic (default 1 partition) with leaders elected; `delete()` removes it. */
+export async function createTestTopic(opts: { partitions?: number } = {}): Promise<TestTopic> {
+  const { brokers } = await ensureInfra();
+  const topic = `test-${randomUUID()}`;
+  const admin = new Kafka({
+    clientId: 'orders-test-kit',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: opts.partitions ?? 1 }],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    topic,
+    brokers,
+    delete: async () => {
+      const a = new Kafka({
+        clientId: 'orders-test-kit',
+        brokers,
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await a.connect();
+      try {
+        await a.deleteTopics({ topics: [topic] });
+      } finally {
+        await a.disconnect();
+      }
+    },
+  };
+}
