@@ -1,0 +1,255 @@
+// The only module of ingest that imports kafkajs: the client, topic creation, the consumer group
+// (eachBatch, explicit offset resolution), the dead-letter producer and lag from admin offsets.
+// Everything else sees the small kafkajs-free types below.
+import {
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import type { InboundMessage } from './handle-batch.ts';
+import type { Logger } from './logger.ts';
+
+export type KafkaSettings = {
+  brokers: string[];
+  clientId: string;
+  ssl?: boolean;
+  sasl?: {
+    mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+    username: string;
+    password: string;
+  };
+};
+
+/** What the pipeline may do with the batch in hand (a kafkajs-free view of EachBatchPayload). */
+export type BatchControl = {
+  topic: string;
+  partition: number;
+  messages: InboundMessage[];
+  resolveOffset(offset: string): void;
+  commitOffsetsIfNecessary(): Promise<void>;
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  isStale(): boolean;
+};
+
+export type OutboundRecord = {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+};
+
+export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  const config: KafkaConfig = {
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    // kafkajs logs a lot at INFO (joins, connections); only warnings and errors reach our log
+    logLevel: log.level === 'debug' ? KafkaLogLevel.INFO : KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }) => {
+        const { message, ...rest } = entry as { message: string } & Record<string, unknown>;
+        // drop kafkajs's own stack dumps and timestamps; keep the small fields
+        const fields = { error: rest.error, groupId: rest.groupId, topic: rest.topic };
+        if (level <= KafkaLogLevel.ERROR) log.error(message, fields);
+        else if (level === KafkaLogLevel.WARN) log.warn(message, fields);
+        else log.debug(message, fields);
+      },
+    retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },
+  };
+  if (settings.ssl) config.ssl = true;
+  if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
+  return new Kafka(config);
+}
+
+// A DLQ record is the original value plus a few headers, so the DLQ topic allows somewhat more
+// than the broker's default 1 MB message size: an original that fit its topic fits here too.
+export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+/** Create the topic and the dead-letter topic when missing (explicit: no broker auto-create). */
+export async function ensureTopics(
+  kafka: Kafka,
+  opts: { topic: string; dlqTopic: string; partitions: number },
+): Promise<{ created: string[] }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const created: string[] = [];
+    const wanted = [
+      { topic: opts.topic, numPartitions: opts.partitions },
+      {
+        topic: opts.dlqTopic,
+        numPartitions: opts.partitions,
+        configEntries: [{ name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) }],
+      },
+    ];
+    for (const spec of wanted) {
+      if (existing.has(spec.topic)) continue;
+      try {
+        // one topic per call: kafkajs fails the whole call when only some already exist
+        if (await admin.createTopics({ topics: [spec], waitForLeaders: true })) {
+          created.push(spec.topic);
+        }
+      } catch (err) {
+        // another instance created it between listTopics and here
+        if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
+      }
+    }
+    return { created };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export type GroupConsumer = {
+  start(): Promise<void>;
+  /** stop fetching, let the in-flight batch finish and commit, leave the group */
+  stop(): Promise<void>;
+  pauseAll(): void;
+  resumeAll(): void;
+  /** latest per-partition lag from admin offsets (high watermark − committed) */
+  fetchLag(): Promise<{ partition: number; lag: number }[]>;
+};
+
+export type GroupConsumerOptions = {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  partitionsConsumedConcurrently: number;
+  maxBytesPerPartition?: number;
+  sessionTimeout?: number;
+  logger: Logger;
+  onBatch(batch: BatchControl): Promise<void>;
+  onJoin(info: { memberId: string; partitions: number[] }): void;
+  /** kafkajs crashed and will not restart itself: the process should exit non-zero */
+  onFatal(err: Error): void;
+  /** kafkajs crashed and restarts itself (readiness goes down until the next join) */
+  onCrash(err: Error): void;
+};
+
+export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
+  const { kafka, topic, groupId, logger } = opts;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: opts.sessionTimeout ?? 30_000,
+    heartbeatInterval: 3_000,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    allowAutoTopicCreation: false,
+  });
+  let admin: Admin | undefined;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[topic] ?? [];
+    logger.info('joined consumer group', {
+      groupId,
+      memberId: payload.memberId,
+      leader: payload.isLeader,
+      partitions,
+    });
+    opts.onJoin({ memberId: payload.memberId, partitions });
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    const err = payload.error;
+    if (payload.restart) {
+      logger.warn('consumer crashed, kafkajs restarts it', { err: { message: err.message } });
+      opts.onCrash(err);
+    } else {
+      logger.error('consumer crashed and will not restart', { err: { message: err.message } });
+      opts.onFatal(err);
+    }
+  });
+
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    await opts.onBatch({
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages as InboundMessage[],
+      resolveOffset: payload.resolveOffset,
+      commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+      heartbeat: payload.heartbeat,
+      isRunning: payload.isRunning,
+      isStale: payload.isStale,
+    });
+  };
+
+  return {
+    async start() {
+      await consumer.connect();
+      // fromBeginning: a new group must not skip what was produced before its first commit
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        // never let kafkajs resolve a batch we did not finish (reliability-notes §(b))
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
+        eachBatch,
+      });
+    },
+    async stop() {
+      await consumer.disconnect();
+      if (admin) await admin.disconnect().catch(() => {});
+      admin = undefined;
+    },
+    pauseAll() {
+      consumer.pause([{ topic }]);
+    },
+    resumeAll() {
+      consumer.resume([{ topic }]);
+    },
+    async fetchLag() {
+      if (!admin) {
+        admin = kafka.admin();
+        await admin.connect();
+      }
+      const [committed, latest] = await Promise.all([
+        admin.fetchOffsets({ groupId, topics: [topic] }),
+        admin.fetchTopicOffsets(topic),
+      ]);
+      const committedBy = new Map<number, bigint>();
+      for (const p of committed[0]?.partitions ?? []) {
+        committedBy.set(p.partition, BigInt(p.offset));
+      }
+      return latest.map((p) => {
+        const high = BigInt(p.high);
+        const c = committedBy.get(p.partition) ?? -1n;
+        const from = c >= 0n ? c : BigInt(p.low);
+        return { partition: p.partition, lag: Number(high > from ? high - from : 0n) };
+      });
+    },
+  };
+}
+
+export type DlqProducer = {
+  connect(): Promise<void>;
+  /** resolves only once every record is acknowledged by all in-sync replicas */
+  send(topic: string, records: OutboundRecord[]): Promise<void>;
+  disconnect(): Promise<void>;
+};
+
+export function createDlqProducer(kafka: Kafka): DlqProducer {
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  return {
+    connect: () => producer.connect(),
+    async send(topic, records) {
+      if (records.length === 0) return;
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+      });
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}

@@ -1,0 +1,157 @@
+// Pure: one Kafka batch (one topic-partition) → the valid orders to upsert and the dead letters to
+// publish. No I/O, never throws on bad input: a bad message is data, not an exception, so it can
+// never block its partition.
+import {
+  decodeOrder,
+  encodeOrder,
+  type Order,
+  type Problem,
+  type RejectReason,
+} from '@orders/model';
+
+export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+
+/** The subset of a kafkajs message this step reads. */
+export type InboundMessage = {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: string;
+  timestamp: string;
+  headers?: Record<string, HeaderValue>;
+};
+
+export type InboundBatch = { topic: string; partition: number; messages: InboundMessage[] };
+
+export type ValidOrder = {
+  uid: string;
+  order: Order;
+  /** canonical bytes (what the API serves) and their strong ETag */
+  body: Buffer;
+  etag: string;
+  /** epoch ms of `date_created`, or null when it does not parse */
+  dateCreated: number | null;
+  partition: number;
+  offset: string;
+  /** Kafka message timestamp, epoch ms as a string (as kafkajs gives it) */
+  timestamp: string;
+};
+
+export type DeadLetter = {
+  reason: RejectReason;
+  problems: Problem[];
+  key: Buffer | null;
+  /** the original value bytes, untouched */
+  value: Buffer | null;
+  headers: Record<string, string>;
+  source: { topic: string; partition: number; offset: string; timestamp: string };
+};
+
+export type HandledBatch = {
+  valid: ValidOrder[];
+  deadLetters: DeadLetter[];
+  /** messages superseded by a later message with the same uid in this same batch */
+  supersededInBatch: number;
+  /** count of messages looked at */
+  total: number;
+};
+
+export type HandleBatchOptions = { maxBytes: number };
+
+/** Header names on dead letters (Kafka Connect uses a similar `__connect.errors.*` family). */
+export const DLQ_HEADERS = {
+  reason: 'x-dlq-reason',
+  problems: 'x-dlq-problems',
+  topic: 'x-dlq-source-topic',
+  partition: 'x-dlq-source-partition',
+  offset: 'x-dlq-source-offset',
+  timestamp: 'x-dlq-source-timestamp',
+} as const;
+
+// Problems are diagnostics; cap them so a pathological message cannot make a huge header.
+const MAX_PROBLEMS = 20;
+const MAX_PROBLEM_MESSAGE = 200;
+
+function problemsHeader(problems: Problem[]): string {
+  const kept = problems.slice(0, MAX_PROBLEMS).map((p) => ({
+    path: p.path,
+    code: p.code,
+    message:
+      p.message.length > MAX_PROBLEM_MESSAGE ? p.message.slice(0, MAX_PROBLEM_MESSAGE) : p.message,
+  }));
+  return JSON.stringify(
+    problems.length > MAX_PROBLEMS
+      ? { problems: kept, omitted: problems.length - MAX_PROBLEMS }
+      : kept,
+  );
+}
+
+function compareOffsets(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function toEpochMs(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): HandledBatch {
+  const byUid = new Map<string, ValidOrder>();
+  const deadLetters: DeadLetter[] = [];
+  let superseded = 0;
+
+  for (const message of batch.messages) {
+    const decoded = decodeOrder(message.value, { maxBytes: options.maxBytes });
+    if (!decoded.ok) {
+      deadLetters.push({
+        reason: decoded.reason,
+        problems: decoded.problems,
+        key: message.key,
+        value: message.value,
+        headers: {
+          [DLQ_HEADERS.reason]: decoded.reason,
+          [DLQ_HEADERS.problems]: problemsHeader(decoded.problems),
+          [DLQ_HEADERS.topic]: batch.topic,
+          [DLQ_HEADERS.partition]: String(batch.partition),
+          [DLQ_HEADERS.offset]: message.offset,
+          [DLQ_HEADERS.timestamp]: message.timestamp,
+        },
+        source: {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: message.offset,
+          timestamp: message.timestamp,
+        },
+      });
+      continue;
+    }
+    const order = decoded.order;
+    const uid = order.order_uid;
+    const previous = byUid.get(uid);
+    if (previous) {
+      superseded++;
+      // Offsets only grow within a partition; the comparison guards against odd input order.
+      if (compareOffsets(previous.offset, message.offset) > 0) continue;
+    }
+    const { body, etag } = encodeOrder(order);
+    byUid.set(uid, {
+      uid,
+      order,
+      body,
+      etag,
+      dateCreated: toEpochMs((order as { date_created?: unknown }).date_created),
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+    });
+  }
+
+  return {
+    valid: [...byUid.values()],
+    deadLetters,
+    supersededInBatch: superseded,
+    total: batch.messages.length,
+  };
+}

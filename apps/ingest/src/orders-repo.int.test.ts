@@ -1,0 +1,137 @@
+import { createTestDatabase, type TestDatabase } from '@orders/infra';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bytes, makeOrder } from '../test/fixtures.ts';
+import { createDb, type Db } from './db.ts';
+import { handleBatch, type ValidOrder } from './handle-batch.ts';
+import { silentLogger } from './logger.ts';
+import { migrate } from './migrations.ts';
+import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
+
+function valid(
+  uid: string,
+  partition: number,
+  offset: number,
+  extra: Record<string, unknown> = {},
+  timestamp = 1_700_000_000_000 + offset,
+): ValidOrder {
+  const out = handleBatch(
+    {
+      topic: 't',
+      partition,
+      messages: [
+        {
+          key: null,
+          value: bytes(makeOrder(uid, extra)),
+          offset: String(offset),
+          timestamp: String(timestamp),
+        },
+      ],
+    },
+    { maxBytes: 1 << 20 },
+  );
+  const v = out.valid[0];
+  if (!v) throw new Error(`fixture ${uid} invalid`);
+  return v;
+}
+
+let database: TestDatabase;
+let db: Db;
+let repo: OrdersRepo;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = createDb({ connectionString: database.url, logger: silentLogger, max: 4 });
+  // two concurrent migrations (two instances starting together) must both succeed
+  await Promise.all([migrate(db), migrate(db)]);
+  await migrate(db);
+  repo = createOrdersRepo(db);
+});
+
+afterAll(async () => {
+  await db?.end();
+  await database?.drop();
+});
+
+describe('orders repo (real PostgreSQL)', () => {
+  it('inserts, then an identical redelivery is skipped and the id never changes', async () => {
+    const a = valid('r-a', 0, 10);
+    const first = await db.transaction((tx) => repo.upsert(tx, [a]));
+    expect(first).toMatchObject({ inserted: 1, updated: 0, skipped: 0 });
+    const again = await db.transaction((tx) => repo.upsert(tx, [a]));
+    expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 0, skipped: 1 });
+    const row = await repo.getByUid('r-a');
+    expect(row?.id).toBe(first.written[0]?.id);
+    expect(row?.body.equals(a.body)).toBe(true);
+    expect(row?.etag).toBe(a.etag);
+    expect((await repo.getById(row?.id ?? -1))?.uid).toBe('r-a');
+  });
+
+  it('a newer offset wins, an older replay never overwrites it, the id is kept', async () => {
+    const v1 = valid('r-b', 1, 100, { locale: 'en' });
+    const v2 = valid('r-b', 1, 105, { locale: 'ru' });
+    const ins = await db.transaction((tx) => repo.upsert(tx, [v1]));
+    const upd = await db.transaction((tx) => repo.upsert(tx, [v2]));
+    expect(upd).toMatchObject({ updated: 1, skipped: 0 });
+    expect(upd.written[0]?.id).toBe(ins.written[0]?.id);
+    const replay = await db.transaction((tx) => repo.upsert(tx, [v1]));
+    expect(replay).toMatchObject({ updated: 0, skipped: 1 });
+    const row = await repo.getByUid('r-b');
+    expect(JSON.parse(row?.body.toString() ?? '{}').locale).toBe('ru');
+    const { rows } = await db.query<{ version: number; src_offset: number }>(
+      'SELECT version, src_offset FROM orders WHERE order_uid = $1',
+      ['r-b'],
+    );
+    expect(rows[0]).toEqual({ version: 2, src_offset: 105 });
+  });
+
+  it('the same bytes at a newer offset advance the offset without counting as a change', async () => {
+    const v1 = valid('r-c', 2, 7);
+    const dup = valid('r-c', 2, 9);
+    await db.transaction((tx) => repo.upsert(tx, [v1]));
+    const out = await db.transaction((tx) => repo.upsert(tx, [dup]));
+    expect(out).toMatchObject({ inserted: 0, updated: 0, unchanged: 1, skipped: 0 });
+    const { rows } = await db.query('SELECT version, src_offset FROM orders WHERE order_uid = $1', [
+      'r-c',
+    ]);
+    expect(rows[0]).toEqual({ version: 1, src_offset: 9 });
+  });
+
+  it('across partitions the message timestamp decides', async () => {
+    const p0 = valid('r-d', 0, 500, { locale: 'en' }, 2_000);
+    const p1old = valid('r-d', 1, 900, { locale: 'de' }, 1_000);
+    const p1new = valid('r-d', 1, 901, { locale: 'ru' }, 3_000);
+    await db.transaction((tx) => repo.upsert(tx, [p0]));
+    expect(await db.transaction((tx) => repo.upsert(tx, [p1old]))).toMatchObject({ skipped: 1 });
+    expect(await db.transaction((tx) => repo.upsert(tx, [p1new]))).toMatchObject({ updated: 1 });
+  });
+
+  it('one statement takes a multi-row batch; nothing is visible after a rollback', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => valid(`m-${i}`, 3, i));
+    await expect(
+      db.transaction(async (tx) => {
+        await repo.upsert(tx, many);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await repo.getByUid('m-0')).toBeUndefined();
+    const out = await db.transaction((tx) => repo.upsert(tx, many));
+    expect(out.inserted).toBe(500);
+    expect(new Set(out.written.map((w) => w.id)).size).toBe(500);
+  });
+
+  it('recent() and newest() go newest first; newest() stops at the count and byte limits', async () => {
+    const recent = await repo.recent(3);
+    expect(recent.map((r) => r.uid)).toEqual(['m-499', 'm-498', 'm-497']);
+    const pages: string[] = [];
+    for await (const page of repo.newest({ maxOrders: 7, maxBytes: 1e9, pageSize: 3 })) {
+      pages.push(...page.map((p) => p.uid));
+    }
+    expect(pages).toEqual(recent.map((r) => r.uid).concat(['m-496', 'm-495', 'm-494', 'm-493']));
+    const one = recent[0]?.body.length ?? 0;
+    let count = 0;
+    for await (const page of repo.newest({ maxOrders: 1000, maxBytes: one * 2.5 })) {
+      count += page.length;
+    }
+    expect(count).toBe(2);
+  });
+});

@@ -1,0 +1,188 @@
+// SQL for the orders table: one multi-row idempotent upsert per batch, reads for the API
+// (read-through), and the keyset scan used by the memory restore.
+//
+// Rows go in input (offset) order, so ids follow Kafka order within a partition. Two partitions'
+// batches that share uids (only with an unkeyed producer) can deadlock; PostgreSQL aborts one
+// (40P01) and the pipeline retries it like any transient failure.
+//
+// Version order ("newer wins"): producers key messages by order_uid, so every version of one uid
+// lands on one partition, where the offset is the version order. The upsert therefore only
+// replaces a row when the incoming (partition, offset) is later on the same partition; a replay of
+// an older message (redelivery after a crash or rebalance) is skipped. When the partition differs
+// (topic repartitioned, or an unkeyed producer) offsets are not comparable, so the Kafka message
+// timestamp decides, ties going to the incoming message. Known limit: deleting and recreating the
+// topic restarts offsets at 0, so later versions of already-stored uids would look older; an
+// operator recreating the topic must also truncate `orders` (or start a fresh database).
+import type { StoredOrder } from '@orders/store';
+import type { Queryable } from './db.ts';
+import type { ValidOrder } from './handle-batch.ts';
+
+export type UpsertOutcome = {
+  /** rows written (inserted or replaced) with their PostgreSQL ids, in input order */
+  written: { id: number; uid: string; inserted: boolean; changed: boolean }[];
+  inserted: number;
+  /** replaced by a newer version (content changed) */
+  updated: number;
+  /** a newer offset carrying identical content (e.g. a producer retry): offsets advance only */
+  unchanged: number;
+  /** skipped by the version guard: redelivery of the stored version, or an older one */
+  skipped: number;
+};
+
+// `now()` is the transaction's start time, so `updated_at = now()` in RETURNING tells "changed in
+// this statement" apart from "same bytes re-sent" (updated_at kept) without a second query.
+const UPSERT_SQL = `
+INSERT INTO orders AS o
+  (order_uid, data, body, etag, date_created, src_partition, src_offset, src_timestamp)
+SELECT u, b::jsonb, b, e, to_timestamp(d / 1000.0), p, f, to_timestamp(t / 1000.0)
+FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::int[], $6::bigint[], $7::float8[])
+  AS i(u, b, e, d, p, f, t)
+ON CONFLICT (order_uid) DO UPDATE SET
+  data = CASE WHEN o.body = excluded.body THEN o.data ELSE excluded.data END,
+  body = excluded.body,
+  etag = excluded.etag,
+  date_created = excluded.date_created,
+  src_partition = excluded.src_partition,
+  src_offset = excluded.src_offset,
+  src_timestamp = excluded.src_timestamp,
+  version = o.version + (o.body IS DISTINCT FROM excluded.body)::int,
+  updated_at = CASE WHEN o.body = excluded.body THEN o.updated_at ELSE now() END
+WHERE CASE
+  WHEN o.src_partition = excluded.src_partition THEN excluded.src_offset > o.src_offset
+  ELSE excluded.src_timestamp >= o.src_timestamp
+END
+RETURNING id, order_uid, (xmax = 0) AS inserted, (updated_at = now()) AS changed`;
+
+export async function upsertOrders(db: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome> {
+  if (orders.length === 0)
+    return { written: [], inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
+  const n = orders.length;
+  const uids = new Array<string>(n);
+  const bodies = new Array<string>(n);
+  const etags = new Array<string>(n);
+  const dates = new Array<number | null>(n);
+  const partitions = new Array<number>(n);
+  const offsets = new Array<string>(n);
+  const timestamps = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const o = orders[i] as ValidOrder;
+    uids[i] = o.uid;
+    bodies[i] = o.body.toString('utf8');
+    etags[i] = o.etag;
+    dates[i] = o.dateCreated;
+    partitions[i] = o.partition;
+    offsets[i] = o.offset;
+    timestamps[i] = Number(o.timestamp) || 0;
+  }
+  const { rows } = await db.query<{
+    id: number;
+    order_uid: string;
+    inserted: boolean;
+    changed: boolean;
+  }>(UPSERT_SQL, [uids, bodies, etags, dates, partitions, offsets, timestamps]);
+  let inserted = 0;
+  let updated = 0;
+  let unchanged = 0;
+  const written = rows.map((r) => {
+    if (r.inserted) inserted++;
+    else if (r.changed) updated++;
+    else unchanged++;
+    return { id: r.id, uid: r.order_uid, inserted: r.inserted, changed: r.inserted || r.changed };
+  });
+  return { written, inserted, updated, unchanged, skipped: n - rows.length };
+}
+
+type Row = { id: number; order_uid: string; body: string; etag: string; date_ms: number | null };
+
+const SELECT_COLUMNS = `id, order_uid, body, etag,
+  (extract(epoch FROM date_created) * 1000)::float8 AS date_ms`;
+
+function toStored(r: Row): StoredOrder {
+  return {
+    id: r.id,
+    uid: r.order_uid,
+    body: Buffer.from(r.body, 'utf8'),
+    etag: r.etag,
+    dateCreated: r.date_ms ?? 0,
+  };
+}
+
+export type OrdersRepo = {
+  upsert(tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome>;
+  getByUid(uid: string): Promise<StoredOrder | undefined>;
+  getById(id: number): Promise<StoredOrder | undefined>;
+  recent(limit: number): Promise<StoredOrder[]>;
+  /**
+   * Newest first (by id, i.e. first-ingest order), in keyset pages, stopping once `limits` are
+   * reached. Orders whose date_created is older than `minDateCreated` are left out.
+   */
+  newest(limits: {
+    maxOrders: number;
+    maxBytes: number;
+    minDateCreated?: number;
+    pageSize?: number;
+  }): AsyncGenerator<StoredOrder[]>;
+  count(): Promise<number>;
+};
+
+export function createOrdersRepo(db: Queryable): OrdersRepo {
+  return {
+    upsert: upsertOrders,
+    async getByUid(uid) {
+      const { rows } = await db.query<Row>(
+        `SELECT ${SELECT_COLUMNS} FROM orders WHERE order_uid = $1`,
+        [uid],
+      );
+      return rows[0] ? toStored(rows[0]) : undefined;
+    },
+    async getById(id) {
+      if (!Number.isSafeInteger(id) || id < 1) return undefined;
+      const { rows } = await db.query<Row>(`SELECT ${SELECT_COLUMNS} FROM orders WHERE id = $1`, [
+        id,
+      ]);
+      return rows[0] ? toStored(rows[0]) : undefined;
+    },
+    async recent(limit) {
+      const { rows } = await db.query<Row>(
+        `SELECT ${SELECT_COLUMNS} FROM orders ORDER BY id DESC LIMIT $1`,
+        [Math.max(0, Math.floor(limit))],
+      );
+      return rows.map(toStored);
+    },
+    async *newest({ maxOrders, maxBytes, minDateCreated, pageSize = 20_000 }) {
+      let before: number | null = null;
+      let count = 0;
+      let bytes = 0;
+      while (count < maxOrders && bytes < maxBytes) {
+        const limit = Math.min(pageSize, maxOrders - count);
+        const result: { rows: Row[] } = await db.query<Row>(
+          `SELECT ${SELECT_COLUMNS} FROM orders
+           WHERE ($1::bigint IS NULL OR id < $1)
+             AND ($2::float8 IS NULL OR date_created >= to_timestamp($2 / 1000.0))
+           ORDER BY id DESC LIMIT $3`,
+          [before, minDateCreated ?? null, limit],
+        );
+        const rows = result.rows;
+        if (rows.length === 0) return;
+        const page: StoredOrder[] = [];
+        for (const r of rows) {
+          const stored = toStored(r);
+          if (bytes + stored.body.length > maxBytes) {
+            if (page.length > 0) yield page;
+            return;
+          }
+          bytes += stored.body.length;
+          count++;
+          page.push(stored);
+        }
+        before = (rows[rows.length - 1] as Row).id;
+        yield page;
+        if (rows.length < limit) return;
+      }
+    },
+    async count() {
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM orders');
+      return rows[0]?.n ?? 0;
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { createOrderStore } from '@orders/store';
+import { describe, expect, it } from 'vitest';
+import { bytes, makeOrder } from '../test/fixtures.ts';
+import type { BatchControl } from './consumer.ts';
+import type { Db, Queryable } from './db.ts';
+import type { DeadLetter, ValidOrder } from './handle-batch.ts';
+import { createLogger } from './logger.ts';
+import { createIngestMetrics } from './metrics.ts';
+import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+import { backoffDelay, createPipeline } from './pipeline.ts';
+
+type Call = string;
+
+function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => true): BatchControl {
+  return {
+    topic: 'orders',
+    partition: 0,
+    messages: values.map((value, i) => ({
+      key: null,
+      value,
+      offset: String(i + 40),
+      timestamp: String(1_700_000_000_000 + i),
+    })),
+    resolveOffset: (o) => calls.push(`resolve:${o}`),
+    commitOffsetsIfNecessary: async () => {
+      calls.push('commit');
+    },
+    heartbeat: async () => {
+      calls.push('heartbeat');
+    },
+    isRunning: running,
+    isStale: () => false,
+  };
+}
+
+function setup(opts: { pgFailures?: number; dlqFailures?: number; skip?: Set<string> } = {}) {
+  const calls: Call[] = [];
+  const lines: string[] = [];
+  let pgFailures = opts.pgFailures ?? 0;
+  let dlqFailures = opts.dlqFailures ?? 0;
+  let nextId = 1;
+  const ids = new Map<string, number>();
+  const db = {
+    transaction: async <T>(fn: (tx: Queryable) => Promise<T>) => {
+      calls.push('begin');
+      if (pgFailures > 0) {
+        pgFailures--;
+        calls.push('pg-fail');
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      }
+      const r = await fn({} as Queryable);
+      calls.push('commit-db');
+      return r;
+    },
+  } as unknown as Db;
+  const repo = {
+    upsert: async (_tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome> => {
+      calls.push(`upsert:${orders.length}`);
+      const written = orders
+        .filter((o) => !opts.skip?.has(o.uid))
+        .map((o) => {
+          const id = ids.get(o.uid) ?? nextId++;
+          ids.set(o.uid, id);
+          return { id, uid: o.uid, inserted: true, changed: true };
+        });
+      return {
+        written,
+        inserted: written.length,
+        updated: 0,
+        unchanged: 0,
+        skipped: orders.length - written.length,
+      };
+    },
+  } as unknown as OrdersRepo;
+  const published: DeadLetter[] = [];
+  const deadLetters = {
+    publish: async (letters: DeadLetter[]) => {
+      calls.push(`dlq:${letters.length}`);
+      if (dlqFailures > 0) {
+        dlqFailures--;
+        throw new Error('broker down');
+      }
+      published.push(...letters);
+    },
+  };
+  const store = createOrderStore({ maxOrders: 100, maxBytes: 1e9, maxAgeMs: Infinity });
+  const metrics = createIngestMetrics();
+  let degradedCount = 0;
+  let recoveredCount = 0;
+  const pipeline = createPipeline({
+    db,
+    repo,
+    deadLetters,
+    store,
+    metrics,
+    logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
+    maxMessageBytes: 64 * 1024,
+    upsertChunk: 2,
+    sleep: async (ms) => {
+      calls.push(`sleep:${ms}`);
+    },
+    random: () => 0.5,
+    onDegraded: () => degradedCount++,
+    onRecovered: () => recoveredCount++,
+  });
+  return {
+    calls,
+    lines,
+    pipeline,
+    store,
+    metrics,
+    published,
+    degraded: () => degradedCount,
+    recovered: () => recoveredCount,
+  };
+}
+
+describe('pipeline.processBatch', () => {
+  it('writes, dead-letters, fills the store, then resolves the last offset and commits', async () => {
+    const t = setup();
+    const values = [bytes(makeOrder('a')), Buffer.from('nope'), bytes(makeOrder('b'))];
+    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    expect(t.calls).toEqual([
+      'begin',
+      'upsert:2',
+      'commit-db',
+      'dlq:1',
+      'resolve:42',
+      'commit',
+      'heartbeat',
+    ]);
+    expect(t.store.getByUid('a')?.id).toBe(1);
+    expect(t.store.getByUid('b')?.id).toBe(2);
+    expect(t.published[0]?.reason).toBe('not_json');
+    expect(t.metrics.totals).toMatchObject({
+      messages: 3,
+      inserted: 2,
+      invalid: 1,
+      deadLettered: 1,
+    });
+  });
+
+  it('splits a batch larger than upsertChunk into several upserts in one transaction', async () => {
+    const t = setup();
+    const values = ['a', 'b', 'c', 'd', 'e'].map((u) => bytes(makeOrder(u)));
+    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    expect(t.calls.slice(0, 5)).toEqual(['begin', 'upsert:2', 'upsert:2', 'upsert:1', 'commit-db']);
+  });
+
+  it('retries while PostgreSQL is down without resolving, logging once per state change', async () => {
+    const t = setup({ pgFailures: 3 });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
+    const firstResolve = t.calls.indexOf('resolve:40');
+    const lastFail = t.calls.lastIndexOf('pg-fail');
+    expect(t.calls.filter((c) => c === 'pg-fail')).toHaveLength(3);
+    expect(firstResolve).toBeGreaterThan(lastFail);
+    expect(t.calls.filter((c) => c.startsWith('sleep:')).length).toBeGreaterThanOrEqual(3);
+    expect(t.calls).toContain('heartbeat');
+    expect(t.degraded()).toBe(1);
+    expect(t.recovered()).toBe(1);
+    const warnings = t.lines.filter((l) => l.includes('"level":"warn"'));
+    const infos = t.lines.filter((l) => l.includes('sink recovered'));
+    expect(warnings).toHaveLength(1);
+    expect(infos).toHaveLength(1);
+    expect(t.metrics.totals.retries).toBe(3);
+    expect(t.store.getByUid('a')).toBeDefined();
+  });
+
+  it('retries only the dead-letter publish when it fails after the DB commit', async () => {
+    const t = setup({ dlqFailures: 2 });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a')), null], t.calls));
+    expect(t.calls.filter((c) => c.startsWith('upsert'))).toEqual(['upsert:1']);
+    expect(t.calls.filter((c) => c.startsWith('dlq'))).toEqual(['dlq:1', 'dlq:1', 'dlq:1']);
+    expect(t.calls.indexOf('resolve:41')).toBeGreaterThan(t.calls.lastIndexOf('dlq:1'));
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('leaves the batch unresolved when the consumer stops during an outage', async () => {
+    const t = setup({ pgFailures: 100 });
+    let running = true;
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
+    const original = batch.heartbeat;
+    batch.heartbeat = async () => {
+      running = false;
+      await original();
+    };
+    await t.pipeline.processBatch(batch);
+    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
+    expect(t.store.getByUid('a')).toBeUndefined();
+  });
+
+  it('does not put rows the upsert skipped (an older replay) into the store', async () => {
+    const t = setup({ skip: new Set(['old']) });
+    await t.pipeline.processBatch(
+      fakeBatch([bytes(makeOrder('old')), bytes(makeOrder('new'))], t.calls),
+    );
+    expect(t.store.getByUid('old')).toBeUndefined();
+    expect(t.store.getByUid('new')).toBeDefined();
+    expect(t.metrics.totals.duplicates).toBe(1);
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially up to the cap, with jitter inside [base/2, ceiling]', () => {
+    const b = { baseMs: 200, capMs: 5_000 };
+    expect(backoffDelay(0, b, () => 0)).toBe(100);
+    expect(backoffDelay(0, b, () => 1)).toBe(200);
+    expect(backoffDelay(3, b, () => 1)).toBe(1_600);
+    expect(backoffDelay(30, b, () => 1)).toBe(5_000);
+  });
+});

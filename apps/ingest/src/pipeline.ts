@@ -1,0 +1,211 @@
+// One consumed batch, end to end:
+//   validate → one PostgreSQL transaction (multi-row idempotent upsert) → dead letters acked →
+//   memory store (after COMMIT) → resolveOffset(last) → commit → heartbeat.
+// An offset is resolved only once every message up to it is durably in PostgreSQL or in the
+// dead-letter topic. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
+// the batch is retried with capped, jittered backoff while the group membership is kept alive.
+import type { OrderStore } from '@orders/store';
+import type { BatchControl } from './consumer.ts';
+import type { Db } from './db.ts';
+import { describeDbError } from './db.ts';
+import type { DeadLetterSink } from './dead-letters.ts';
+import { handleBatch, type ValidOrder } from './handle-batch.ts';
+import type { Logger } from './logger.ts';
+import type { IngestMetrics } from './metrics.ts';
+import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+
+export type Backoff = { baseMs: number; capMs: number };
+
+export type PipelineOptions = {
+  db: Db;
+  repo: OrdersRepo;
+  deadLetters: DeadLetterSink;
+  store: OrderStore;
+  metrics: IngestMetrics;
+  logger: Logger;
+  /** KAFKA_MAX_BYTES: larger values are dead-lettered as too_large */
+  maxMessageBytes: number;
+  /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
+  upsertChunk: number;
+  backoff?: Backoff;
+  /** entering / leaving the degraded state (e.g. pause / resume fetching) */
+  onDegraded?(): void;
+  onRecovered?(): void;
+  /** test hook: called after each batch's COMMIT, before its offsets are resolved */
+  afterCommit?(batchNumber: number): void;
+  sleep?(ms: number): Promise<void>;
+  random?(): number;
+};
+
+export type Pipeline = {
+  processBatch(batch: BatchControl): Promise<void>;
+  /** true while a sink is failing and batches are being retried */
+  isDegraded(): boolean;
+};
+
+type Sink = 'postgres' | 'dead_letters';
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Full jitter over an exponential ceiling (AWS architecture blog "Exponential Backoff And Jitter"). */
+export function backoffDelay(attempt: number, b: Backoff, random: () => number): number {
+  const ceiling = Math.min(b.capMs, b.baseMs * 2 ** Math.min(attempt, 20));
+  return Math.round(b.baseMs / 2 + random() * (ceiling - b.baseMs / 2));
+}
+
+export function createPipeline(options: PipelineOptions): Pipeline {
+  const log = options.logger;
+  const backoff = options.backoff ?? { baseMs: 200, capMs: 5_000 };
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  let batchNumber = 0;
+
+  // Shared by every partition's batch: log once per state change, not per retry.
+  let degraded: { since: number; sink: Sink; failures: number } | null = null;
+
+  const enterDegraded = (sink: Sink, err: unknown) => {
+    options.metrics.retry(sink);
+    if (degraded) {
+      degraded.failures++;
+      return;
+    }
+    degraded = { since: Date.now(), sink, failures: 1 };
+    log.warn('sink failing, retrying batches with backoff', { sink, ...describe(err) });
+    options.onDegraded?.();
+  };
+  const leaveDegraded = () => {
+    if (!degraded) return;
+    log.info('sink recovered', {
+      sink: degraded.sink,
+      downMs: Date.now() - degraded.since,
+      failedAttempts: degraded.failures,
+    });
+    degraded = null;
+    options.onRecovered?.();
+  };
+
+  async function writeToPostgres(valid: ValidOrder[]): Promise<UpsertOutcome> {
+    return options.db.transaction(async (tx) => {
+      if (valid.length <= options.upsertChunk) return options.repo.upsert(tx, valid);
+      const total: UpsertOutcome = {
+        written: [],
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        skipped: 0,
+      };
+      for (let i = 0; i < valid.length; i += options.upsertChunk) {
+        const part = await options.repo.upsert(tx, valid.slice(i, i + options.upsertChunk));
+        for (const w of part.written) total.written.push(w);
+        total.inserted += part.inserted;
+        total.updated += part.updated;
+        total.unchanged += part.unchanged;
+        total.skipped += part.skipped;
+      }
+      return total;
+    });
+  }
+
+  async function processBatch(batch: BatchControl): Promise<void> {
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    const started = performance.now();
+    const handled = handleBatch(batch, { maxBytes: options.maxMessageBytes });
+
+    let outcome: UpsertOutcome | undefined;
+    let dlqDone = handled.deadLetters.length === 0;
+    let attempt = 0;
+    for (;;) {
+      let failed: { sink: Sink; err: unknown } | undefined;
+      if (!outcome) {
+        try {
+          outcome = await writeToPostgres(handled.valid);
+        } catch (err) {
+          failed = { sink: 'postgres', err };
+        }
+        if (outcome) {
+          batchNumber++;
+          // the rows are durable now: the store may show them (never before COMMIT)
+          putInStore(options.store, handled.valid, outcome);
+          options.afterCommit?.(batchNumber);
+        }
+      }
+      if (!failed && !dlqDone) {
+        try {
+          await options.deadLetters.publish(handled.deadLetters);
+          dlqDone = true;
+        } catch (err) {
+          failed = { sink: 'dead_letters', err };
+        }
+      }
+      if (!failed) break;
+
+      enterDegraded(failed.sink, failed.err);
+      // Shutting down or the partition was re-assigned/sought: leave the batch unresolved; it
+      // is redelivered to whoever owns the partition next (the upsert absorbs the replay).
+      if (!batch.isRunning() || batch.isStale()) return;
+      await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep);
+      if (!batch.isRunning() || batch.isStale()) return;
+    }
+    leaveDegraded();
+
+    const written = outcome as UpsertOutcome;
+    options.metrics.batch({
+      size: handled.total,
+      durationMs: performance.now() - started,
+      inserted: written.inserted,
+      updated: written.updated,
+      unchanged: written.unchanged,
+      duplicates: written.skipped + handled.supersededInBatch,
+      invalid: handled.deadLetters,
+      deadLettered: handled.deadLetters.length,
+    });
+
+    batch.resolveOffset(last.offset);
+    await batch.commitOffsetsIfNecessary();
+    await batch.heartbeat();
+  }
+
+  return { processBatch, isDegraded: () => degraded !== null };
+}
+
+/** Only rows the upsert actually wrote: a skipped older replay must not replace a newer version. */
+function putInStore(store: OrderStore, valid: ValidOrder[], outcome: UpsertOutcome): void {
+  if (outcome.written.length === 0) return;
+  const byUid = new Map<string, ValidOrder>();
+  for (const v of valid) byUid.set(v.uid, v);
+  for (const w of outcome.written) {
+    const v = byUid.get(w.uid);
+    if (!v) continue;
+    store.put({
+      id: w.id,
+      uid: v.uid,
+      body: v.body,
+      etag: v.etag,
+      dateCreated: v.dateCreated ?? 0,
+    });
+  }
+}
+
+// kafkajs only sends a heartbeat when heartbeatInterval has passed, so calling it each second is
+// cheap. A heartbeat that throws (rebalance in progress) propagates: kafkajs rejoins and the
+// unresolved batch is delivered again.
+async function sleepWithHeartbeats(
+  batch: BatchControl,
+  ms: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<void> {
+  let left = ms;
+  while (left > 0) {
+    const step = Math.min(left, 1_000);
+    await sleep(step);
+    left -= step;
+    if (!batch.isRunning()) return;
+    await batch.heartbeat();
+  }
+}
+
+function describe(err: unknown) {
+  const { code, message } = describeDbError(err);
+  return { err: { code, message } };
+}
