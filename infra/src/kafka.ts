@@ -9,6 +9,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -162,6 +163,7 @@ export async function startBroker(port: number): Promise<number> {
   }
   renderServerProperties(port);
   await formatStorage();
+  rotateIfLarge(paths.kafka.out, 20 * 1024 * 1024);
   const out = openSync(paths.kafka.out, 'a');
   const child = spawn(
     'java',
@@ -284,6 +286,11 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
       process.kill(pid, signal);
     } catch {}
   }
+}
+
+/** broker.out is appended to across restarts (a crash's lines stay readable); keep one old file. */
+function rotateIfLarge(path: string, maxBytes: number): void {
+  if (existsSync(path) && statSync(path).size > maxBytes) renameSync(path, `${path}.1`);
 }
 
 function readQuietly(path: string): string {
