@@ -205,7 +205,7 @@ export async function waitForBroker(
   } catch (error) {
     throw new InfraError(
       'kafka_failed',
-      `Kafka did not come up: ${(error as Error).message}\nlast lines of ${paths.kafka.out}:\n${tail(readQuietly(paths.kafka.out), 30)}`,
+      `Kafka did not come up: ${(error as Error).message} (pnpm infra:down stops it)\nlast lines of ${paths.kafka.out}:\n${tail(readQuietly(paths.kafka.out), 30)}`,
     );
   }
 }
