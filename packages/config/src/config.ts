@@ -1,0 +1,96 @@
+import type { PemSource } from './parsers.ts';
+import type { PostgresSslMode } from './postgres-url.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+/** kafkajs `SASLOptions` for these mechanisms. */
+export type KafkaSasl = { mechanism: KafkaSaslMechanism; username: string; password: string };
+
+/**
+ * TLS towards the brokers. CA, certificate and key are given as paths or inline PEM; loadConfig
+ * reads no files — `readKafkaSsl` turns this into kafkajs' `ssl` option.
+ */
+export type KafkaSslConfig = {
+  rejectUnauthorized: boolean;
+  ca?: PemSource;
+  cert?: PemSource;
+  key?: PemSource;
+};
+
+export type Config = {
+  logLevel: LogLevel;
+  postgres: {
+    /** Ready for `new pg.Pool({ connectionString })`: DATABASE_URL or built from the parts, with TLS. */
+    connectionString: string;
+    /** Where it points, for logs (the password is only in connectionString). */
+    host: string;
+    port: number;
+    database: string;
+    user: string;
+    /** Effective sslmode (libpq meaning); undefined = pg's default, no TLS. */
+    sslMode: PostgresSslMode | undefined;
+    /** pg pool size (DB_POOL_MAX): parallel batch writers + API read-through. */
+    poolMax: number;
+  };
+  kafka: {
+    brokers: string[];
+    topic: string;
+    dlqTopic: string;
+    groupId: string;
+    /** Partitions of the topic and the dead-letter topic when the service creates them. */
+    topicPartitions: number;
+    /** undefined = the broker's default.replication.factor */
+    replicationFactor: number | undefined;
+    /** Largest accepted message value; larger ones are dead-lettered as too_large. */
+    maxMessageBytes: number;
+    /** kafkajs consumer maxBytesPerPartition. */
+    fetchMaxBytesPerPartition: number;
+    ssl: false | KafkaSslConfig;
+    sasl: KafkaSasl | undefined;
+  };
+  ingest: {
+    /** kafkajs partitionsConsumedConcurrently. */
+    partitionsConcurrency: number;
+    /** Most orders written in one transaction (one multi-row upsert). */
+    batchSize: number;
+    /** KAFKA_WRITE_EXAMPLES: run the producer's generator inside the ingest process (demo mode). */
+    writeExamples: boolean;
+    /** Deadline for a graceful stop after SIGTERM/SIGINT. */
+    shutdownTimeoutMs: number;
+  };
+  /** Field names match @orders/store's createOrderStore options. */
+  memory: {
+    restore: boolean;
+    cleanupIntervalMs: number;
+    maxOrders: number;
+    maxBytes: number;
+    maxAgeMs: number;
+  };
+  server: {
+    host: string;
+    port: number;
+    /** `GET /orders?id=` reads a numeric id when true, an order_uid when false (seed compatibility). */
+    getOrderById: boolean;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
+  /** Defaults for the producer; its command-line flags win. */
+  producer: {
+    /** 0 = until stopped */
+    count: number;
+    /** orders per second; 0 = as fast as possible */
+    rate: number;
+    concurrency: number;
+    batch: number;
+    invalidRatio: number;
+    duplicateRatio: number;
+    updateRatio: number;
+    /** undefined = random */
+    seed: number | undefined;
+  };
+};

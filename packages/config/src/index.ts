@@ -1,0 +1,14 @@
+export type { Config, KafkaSasl, KafkaSaslMechanism, KafkaSslConfig, LogLevel } from './config.ts';
+export { KAFKA_SASL_MECHANISMS, LOG_LEVELS } from './config.ts';
+export type { ConfigIssue, ConfigIssueCode } from './config-error.ts';
+export { ConfigError, formatConfigError } from './config-error.ts';
+export type { ReadKafkaSslResult } from './kafka-ssl.ts';
+export { readKafkaSsl } from './kafka-ssl.ts';
+export type { Env, LoadConfigResult } from './load-config.ts';
+export { loadConfig } from './load-config.ts';
+export { parseVariable } from './parse-variable.ts';
+export type { ParseResult, PemSource } from './parsers.ts';
+export type { PostgresSslMode } from './postgres-url.ts';
+export { maskPostgresUrl, POSTGRES_SSL_MODES } from './postgres-url.ts';
+export { redactConfig } from './redact-config.ts';
+export type { VariableName } from './variables.ts';

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { displayValue } from './mask.ts';
+import { maskPostgresUrl } from './postgres-url.ts';
+import { variables } from './variables.ts';
+
+describe('displayValue', () => {
+  it('never shows a full secret', () => {
+    expect(displayValue('hunter2', 'full')).toBe('***');
+  });
+  it('hides inline PEM keys but shows key paths', () => {
+    expect(displayValue('-----BEGIN PRIVATE KEY-----\nabc', 'pem')).toBe('***');
+    expect(displayValue('/etc/kafka/client.key', 'pem')).toBe('/etc/kafka/client.key');
+  });
+  it('masks the password of a URL', () => {
+    expect(displayValue('postgres://u:hunter2@h/db', 'url')).toBe('postgres://u:***@h/db');
+  });
+  it('shows other values, shortened when long', () => {
+    expect(displayValue('orders', undefined)).toBe('orders');
+    const shown = displayValue('x'.repeat(300), undefined);
+    expect(shown).toBe(`${'x'.repeat(80)}… (300 characters)`);
+  });
+  it('the secret variables are flagged as such', () => {
+    expect(variables.POSTGRES_PASSWORD.secret).toBe('full');
+    expect(variables.KAFKA_SASL_PASSWORD.secret).toBe('full');
+    expect(variables.DATABASE_URL.secret).toBe('url');
+    expect(variables.KAFKA_SSL_KEY.secret).toBe('pem');
+  });
+});
+
+describe('maskPostgresUrl', () => {
+  it.each([
+    ['postgres://u:hunter2@h:5432/db', 'postgres://u:***@h:5432/db'],
+    ['postgresql://u@h/db', 'postgresql://u@h/db'],
+    ['postgres://u:hunter2@h/db?password=hunter2&x=1', 'postgres://u:***@h/db?password=***&x=1'],
+    ['postgres://u:hunter2@/db?host=/tmp', 'postgres://u:***@/db?host=/tmp'],
+    // Unparseable URLs still lose their password.
+    ['postgres://u:hun#ter2@h:99999/db', 'postgres://u:***@h:99999/db'],
+    ['mysql://u:hunter2@h/db', 'mysql://u:***@h/db'],
+    ['junk?password=hunter2', 'junk?password=***'],
+  ])('%s → %s', (raw, masked) => {
+    expect(maskPostgresUrl(raw)).toBe(masked);
+  });
+});

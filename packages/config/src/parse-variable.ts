@@ -1,0 +1,15 @@
+import type { ParseResult } from './parsers.ts';
+import { type VariableName, type VariableValues, variables } from './variables.ts';
+
+/**
+ * Parses one value with a variable's own rule, e.g. a producer flag that overrides
+ * PRODUCER_RATE: `parseVariable('PRODUCER_RATE', '500')`. On failure `expected` is always set.
+ */
+export function parseVariable<K extends VariableName>(
+  name: K,
+  raw: string,
+): { ok: true; value: NonNullable<VariableValues[K]> } | { ok: false; expected: string } {
+  const parser = variables[name].parser;
+  const result = parser.parse(raw.trim()) as ParseResult<NonNullable<VariableValues[K]>>;
+  return result.ok ? result : { ok: false, expected: result.expected ?? parser.expected };
+}
