@@ -1,0 +1,16 @@
+export { canonicalJson, type EncodedOrder, encodeOrder } from './canonical.ts';
+export { type DecodeResult, decodeOrder, type RejectReason } from './decode.ts';
+export { orderJsonSchema } from './json-schema.ts';
+export { ORDER_LIMITS } from './limits.ts';
+export {
+  type Delivery,
+  deliverySchema,
+  type Item,
+  itemSchema,
+  type Order,
+  orderSchema,
+  type Payment,
+  paymentSchema,
+} from './order.ts';
+export { PROBLEM_CODES, type Problem, type ProblemCode } from './problem.ts';
+export { type ValidationResult, validateOrder } from './validate.ts';
