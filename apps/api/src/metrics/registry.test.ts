@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { parsePrometheusText } from './parse-text.ts';
+import { createRegistry } from './registry.ts';
+
+function parse(text: string) {
+  const result = parsePrometheusText(text);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.families;
+}
+
+describe('createRegistry', () => {
+  it('renders counters with and without labels', () => {
+    const registry = createRegistry();
+    const plain = registry.counter({ name: 'jobs_total', help: 'Jobs done.' });
+    const byKind = registry.counter({
+      name: 'errors_total',
+      help: 'Errors.',
+      labelNames: ['kind'],
+    });
+    plain.inc();
+    plain.inc(2);
+    byKind.labels('disk').inc();
+    byKind.labels('net').inc(5);
+    byKind.labels('disk').inc();
+
+    const families = parse(registry.render());
+    expect(families.get('jobs_total')).toMatchObject({
+      type: 'counter',
+      help: 'Jobs done.',
+      samples: [{ name: 'jobs_total', labels: {}, value: 3 }],
+    });
+    expect(families.get('errors_total')?.samples).toEqual([
+      { name: 'errors_total', labels: { kind: 'disk' }, value: 2 },
+      { name: 'errors_total', labels: { kind: 'net' }, value: 5 },
+    ]);
+    expect(byKind.get('net')).toBe(5);
+    expect(byKind.get('never')).toBe(0);
+    expect(byKind.total()).toBe(7);
+  });
+
+  it('ignores negative counter increments', () => {
+    const registry = createRegistry();
+    const counter = registry.counter({ name: 'c_total', help: 'c' });
+    counter.inc(-4);
+    counter.inc(Number.NaN);
+    expect(counter.get()).toBe(0);
+  });
+
+  it('returns the same child for the same label values, without creating on find', () => {
+    const registry = createRegistry();
+    const counter = registry.counter({ name: 'c_total', help: 'c', labelNames: ['a', 'b'] });
+    expect(counter.labels('x', 'y')).toBe(counter.labels('x', 'y'));
+    expect(counter.labels('x', 'z')).not.toBe(counter.labels('x', 'y'));
+    expect(counter.find('q', 'r')).toBeUndefined();
+    expect(counter.children).toHaveLength(2);
+    expect(() => counter.labels('only-one')).toThrow(/expected 2 label values/);
+  });
+
+  it('escapes label values and help text', () => {
+    const registry = createRegistry();
+    const gauge = registry.gauge({
+      name: 'odd',
+      help: 'back\\slash and\nnewline',
+      labelNames: ['v'],
+    });
+    const nasty = 'quote " backslash \\ newline \n end';
+    gauge.labels(nasty).set(1.5);
+    const text = registry.render();
+    expect(text).toContain('# HELP odd back\\\\slash and\\nnewline\n');
+    const family = parse(text).get('odd');
+    expect(family?.help).toBe('back\\slash and\nnewline');
+    expect(family?.samples[0]).toEqual({ name: 'odd', labels: { v: nasty }, value: 1.5 });
+  });
+
+  it('renders histograms with inclusive cumulative buckets, sum and count', () => {
+    const registry = createRegistry();
+    const h = registry.histogram({
+      name: 'latency_seconds',
+      help: 'Latency.',
+      labelNames: ['route'],
+      buckets: [0.1, 0.5, 1],
+    });
+    const child = h.labels('/a');
+    for (const v of [0.05, 0.1, 0.3, 0.5, 0.7, 3]) child.observe(v);
+
+    const family = parse(registry.render()).get('latency_seconds');
+    expect(family?.type).toBe('histogram');
+    const buckets = family?.samples
+      .filter((s) => s.name === 'latency_seconds_bucket')
+      .map((s) => [s.labels.le, s.value]);
+    expect(buckets).toEqual([
+      ['0.1', 2],
+      ['0.5', 4],
+      ['1', 5],
+      ['+Inf', 6],
+    ]);
+    const sum = family?.samples.find((s) => s.name === 'latency_seconds_sum');
+    expect(sum?.value).toBeCloseTo(4.65);
+    expect(family?.samples.find((s) => s.name === 'latency_seconds_count')?.value).toBe(6);
+  });
+
+  it('reads collected values at render time', () => {
+    const registry = createRegistry();
+    let size = 3;
+    registry.gauge({ name: 'size', help: 'Size.', collect: (set) => set(size) });
+    registry.counter({
+      name: 'drops_total',
+      help: 'Drops.',
+      labelNames: ['cause'],
+      collect: (set) => {
+        set(size * 2, 'a');
+        set(1, 'b');
+      },
+    });
+    expect(parse(registry.render()).get('size')?.samples[0]?.value).toBe(3);
+    size = 10;
+    const families = parse(registry.render());
+    expect(families.get('size')?.samples[0]?.value).toBe(10);
+    expect(families.get('drops_total')?.samples.map((s) => [s.labels.cause, s.value])).toEqual([
+      ['a', 20],
+      ['b', 1],
+    ]);
+  });
+
+  it('rejects bad names, reserved labels, duplicates and unordered buckets', () => {
+    const registry = createRegistry();
+    expect(() => registry.counter({ name: '1abc', help: '' })).toThrow(/metric name/);
+    expect(() => registry.counter({ name: 'ok_total', help: '', labelNames: ['le'] })).toThrow();
+    expect(() => registry.gauge({ name: 'g', help: '', labelNames: ['a-b'] })).toThrow();
+    expect(() => registry.gauge({ name: 'g', help: '', labelNames: ['a', 'a'] })).toThrow();
+    registry.histogram({ name: 'h', help: '', buckets: [1] });
+    expect(() => registry.counter({ name: 'h_count', help: '' })).toThrow(/twice/);
+    expect(() => registry.histogram({ name: 'x', help: '', buckets: [2, 1] })).toThrow(
+      /increasing/,
+    );
+    expect(() => registry.histogram({ name: 'y', help: '', buckets: [] })).toThrow();
+  });
+});
+
+describe('parsePrometheusText', () => {
+  const invalid: [string, string][] = [
+    ['no final newline', '# TYPE a counter\na 1'],
+    ['bad value', '# TYPE a counter\na one\n'],
+    ['unknown type', '# TYPE a thing\na 1\n'],
+    ['unterminated label', '# TYPE a counter\na{x="1} 1\n'],
+    ['bad escape', '# TYPE a gauge\na{x="\\t"} 1\n'],
+    ['duplicate series', '# TYPE a gauge\na{x="1"} 1\na{x="1"} 2\n'],
+    ['negative counter', '# TYPE a counter\na -1\n'],
+    ['split family', '# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na{x="2"} 1\n'],
+    [
+      'non-cumulative histogram',
+      '# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="+Inf"} 3\nh_sum 1\nh_count 3\n',
+    ],
+    ['histogram without +Inf', '# TYPE h histogram\nh_bucket{le="1"} 5\nh_sum 1\nh_count 5\n'],
+    ['bare histogram sample', '# TYPE h histogram\nh 1\n'],
+  ];
+  it.each(invalid)('rejects %s', (_name, text) => {
+    expect(parsePrometheusText(text).ok).toBe(false);
+  });
+
+  it('accepts timestamps, special values and plain comments', () => {
+    const result = parsePrometheusText(
+      '# a comment\n# TYPE a gauge\na{x="1"} NaN\na{x="2"} +Inf 1700000000000\na{x="3"} -1.5e3\n',
+    );
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.families.get('a')?.samples[2]?.value).toBe(-1500);
+  });
+});

@@ -1,0 +1,2 @@
+export { buildOpenApi, toComponent } from './build-openapi.ts';
+export { renderDocsPage } from './docs-page.ts';
