@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatAmount,
+  formatBytes,
+  formatEpochSeconds,
+  formatIsoDate,
+  formatNumber,
+  formatRate,
+  text,
+} from './format.js';
+
+describe('formatAmount', () => {
+  it('shows the amount as given, grouped, with the currency code', () => {
+    expect(formatAmount(1817, 'USD', 'en-US')).toBe('1,817 USD');
+    expect(formatAmount(0, 'RUB', 'en-US')).toBe('0 RUB');
+    expect(formatAmount(12.5, 'EUR', 'en-US')).toBe('12.5 EUR');
+  });
+
+  it('omits a missing currency and dashes a missing amount', () => {
+    expect(formatAmount(1500, '', 'en-US')).toBe('1,500');
+    expect(formatAmount(undefined, 'USD', 'en-US')).toBe('–');
+  });
+});
+
+describe('dates', () => {
+  it('formats an ISO timestamp in UTC and keeps the machine form', () => {
+    const shown = formatIsoDate('2021-11-26T06:22:19Z', 'en-GB');
+    expect(shown.datetime).toBe('2021-11-26T06:22:19.000Z');
+    expect(shown.text).toContain('06:22:19');
+    expect(shown.text).toContain('2021');
+    expect(shown.text.endsWith(' UTC')).toBe(true);
+  });
+
+  it('shows an unparsable timestamp as given', () => {
+    expect(formatIsoDate('not a date')).toEqual({ text: 'not a date', datetime: null });
+  });
+
+  it('reads payment_dt as Unix seconds', () => {
+    expect(formatEpochSeconds(1637907727, 'en-GB').datetime).toBe('2021-11-26T06:22:07.000Z');
+    expect(formatEpochSeconds(null).text).toBe('–');
+  });
+});
+
+describe('counters', () => {
+  it('writes the rate with one decimal below ten per second', () => {
+    expect(formatRate(null)).toBe('–');
+    expect(formatRate(2.345, 'en-US')).toBe('2.3/s');
+    expect(formatRate(1234.6, 'en-US')).toBe('1,235/s');
+  });
+
+  it('writes counts and sizes', () => {
+    expect(formatNumber(1234567, 'en-US')).toBe('1,234,567');
+    expect(formatBytes(512, 'en-US')).toBe('512 B');
+    expect(formatBytes(1536, 'en-US')).toBe('1.5 KB');
+    expect(formatBytes(250 * 1024 * 1024, 'en-US')).toBe('250 MB');
+  });
+});
+
+describe('text', () => {
+  it('dashes empty values and leaves markup as plain characters', () => {
+    expect(text('')).toBe('–');
+    expect(text(undefined)).toBe('–');
+    expect(text(0)).toBe('0');
+    expect(text('<b>x</b>')).toBe('<b>x</b>');
+  });
+});

@@ -1,0 +1,143 @@
+import { readdirSync } from 'node:fs';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { createPageRoutes } from './page-routes.ts';
+
+const page = createPageRoutes();
+
+/** Asset names the browser will ask for: those in index.html and the JS modules' imports. */
+async function referencedAssets(): Promise<Set<string>> {
+  const html = await (await page.request('/')).text();
+  const names = new Set(
+    [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1] ?? ''),
+  );
+  const pending = [...names].filter((name) => name.endsWith('.js'));
+  while (pending.length > 0) {
+    const js = await (await page.request(`/assets/${pending.pop()}`)).text();
+    for (const match of js.matchAll(/from '\.\/([^']+)'/g)) {
+      const name = match[1];
+      if (name !== undefined && !names.has(name)) {
+        names.add(name);
+        pending.push(name);
+      }
+    }
+  }
+  return names;
+}
+
+describe('GET /', () => {
+  it('serves the page as HTML with no inline script', async () => {
+    const res = await page.request('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await res.text();
+    expect(html).toContain('<form id="lookup-form"');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(attrs).toMatch(/\bsrc="\/assets\//);
+      expect(body).toBe('');
+    }
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('sends a strict Content-Security-Policy and the hardening headers', async () => {
+    const res = await page.request('/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
+  it('answers HEAD without a body', async () => {
+    const res = await page.request('/', { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toBe('');
+  });
+
+  it('answers 304 to a matching If-None-Match', async () => {
+    const first = await page.request('/');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await page.request('/', { headers: { 'if-none-match': `"other", ${etag}` } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    const changed = await page.request('/', { headers: { 'if-none-match': '"other"' } });
+    expect(changed.status).toBe(200);
+  });
+});
+
+describe('GET /assets/:name', () => {
+  it('serves every file the page references, with its content type and headers', async () => {
+    const names = await referencedAssets();
+    expect(names).toContain('app.js');
+    expect(names).toContain('styles.css');
+    expect(names).toContain('render.js');
+    const types: Record<string, string> = {
+      js: 'text/javascript; charset=utf-8',
+      css: 'text/css; charset=utf-8',
+      svg: 'image/svg+xml',
+    };
+    for (const name of names) {
+      const res = await page.request(`/assets/${name}`);
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get('content-type'), name).toBe(
+        types[name.slice(name.lastIndexOf('.') + 1)],
+      );
+      expect(res.headers.get('x-content-type-options'), name).toBe('nosniff');
+      expect(res.headers.get('cache-control'), name).toBe('no-cache');
+    }
+  });
+
+  it('serves every browser file in the folder (none forgotten in the list)', async () => {
+    const folder = new URL('./assets/', import.meta.url);
+    const browserFiles = readdirSync(folder).filter(
+      (name) => !name.endsWith('.test.js') && name !== 'tsconfig.json' && name !== 'index.html',
+    );
+    expect(browserFiles.length).toBeGreaterThan(5);
+    for (const name of browserFiles) {
+      expect((await page.request(`/assets/${name}`)).status, name).toBe(200);
+    }
+  });
+
+  it('serves nothing outside its list: tests, config, other paths', async () => {
+    for (const path of [
+      '/assets/lookup.test.js',
+      '/assets/tsconfig.json',
+      '/assets/index.html',
+      '/assets/missing.js',
+      '/assets/..%2Fpage-routes.ts',
+      '/assets/../page-routes.ts',
+      '/assets/',
+      '/index.html',
+    ]) {
+      expect((await page.request(path)).status, path).toBe(404);
+    }
+  });
+});
+
+describe('mounted in the API app', () => {
+  it('leaves the headers of other routes alone and their 404s to the parent', async () => {
+    const app = new Hono();
+    app.route('/', createPageRoutes());
+    app.get('/orders/recent', (c) => c.json({ orders: [] }));
+    app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no route' } }, 404));
+
+    const api = await app.request('/orders/recent');
+    expect(api.status).toBe(200);
+    expect(api.headers.get('content-security-policy')).toBeNull();
+
+    expect((await app.request('/')).status).toBe(200);
+    const missing = await app.request('/assets/nope.js');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route' } });
+  });
+});

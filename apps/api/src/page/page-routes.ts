@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { PAGE_SECURITY_HEADERS } from './security-headers.ts';
+
+/**
+ * The files the browser may fetch, by name under /assets/. An explicit list, so tests and the
+ * type-check config that live in the same folder are never served.
+ */
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'api.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
+  'format.js': 'text/javascript; charset=utf-8',
+  'lookup.js': 'text/javascript; charset=utf-8',
+  'rate.js': 'text/javascript; charset=utf-8',
+  'render.js': 'text/javascript; charset=utf-8',
+  'styles.css': 'text/css; charset=utf-8',
+  'favicon.svg': 'image/svg+xml',
+};
+
+type PageFile = { body: Uint8Array; contentType: string; etag: string };
+
+const ASSET_DIR = new URL('./assets/', import.meta.url);
+
+function loadFile(name: string, contentType: string): PageFile {
+  const body = readFileSync(new URL(name, ASSET_DIR));
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+  return { body, contentType, etag: `"${hash}"` };
+}
+
+/** Strong-validator match of an If-None-Match header (a list, or `*`). */
+function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === etag || tag === '*');
+}
+
+function respond(file: PageFile, ifNoneMatch: string | undefined): Response {
+  // no-cache: revalidate every time (cheap 304), so a redeploy is seen at once without hashed names.
+  const headers = {
+    ...PAGE_SECURITY_HEADERS,
+    'content-type': file.contentType,
+    etag: file.etag,
+    'cache-control': 'no-cache',
+  };
+  if (matchesEtag(ifNoneMatch, file.etag)) return new Response(null, { status: 304, headers });
+  return new Response(file.body, { status: 200, headers });
+}
+
+/**
+ * The web page: `GET /` and its static files under `/assets/`. Files are read once here (not at
+ * import time) and served from memory. Headers are set per handler rather than by a `use('*')`
+ * middleware, which would leak onto every API route once this sub-app is mounted at `/`.
+ */
+export function createPageRoutes(): Hono {
+  const index = loadFile('index.html', 'text/html; charset=utf-8');
+  const assets = new Map<string, PageFile>();
+  for (const [name, type] of Object.entries(ASSET_TYPES)) assets.set(name, loadFile(name, type));
+
+  const page = new Hono();
+  page.get('/', (c) => respond(index, c.req.header('if-none-match')));
+  page.get('/assets/:name', (c) => {
+    const file = assets.get(c.req.param('name'));
+    if (file === undefined) return c.notFound();
+    return respond(file, c.req.header('if-none-match'));
+  });
+  return page;
+}

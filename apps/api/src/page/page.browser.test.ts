@@ -1,0 +1,478 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './test/chromium.ts';
+import { startTestServer, type TestServer } from './test/http-server.ts';
+import { bigOrder, MARKUP_IMG, MARKUP_SCRIPT, markupOrder, sampleOrder } from './test/orders.ts';
+import { createPageTestApp, type PageTestApp } from './test/page-app.ts';
+
+// The page in a real browser (Debian's chromium via playwright-core) against a real HTTP server.
+// Screenshots go to apps/api/test-results/ (git-ignored) for a person to look at.
+
+// Callbacks given to page.evaluate() run inside chromium. The API's tsconfig has no DOM lib (it is
+// server code, and DOM typings would change Node's), so the browser globals they touch are
+// declared here, for this file only.
+type BrowserElement = {
+  id: string;
+  className: string;
+  textContent: string | null;
+  getBoundingClientRect(): { right: number; width: number };
+};
+declare const document: {
+  activeElement: BrowserElement | null;
+  documentElement: { scrollWidth: number; clientWidth: number };
+  body: { innerHTML: string };
+  getElementById(id: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  dispatchEvent(event: Event): boolean;
+};
+declare const window: { __pwned?: unknown };
+declare const navigator: { clipboard: { readText(): Promise<string> } };
+declare function getComputedStyle(element: unknown): { outlineStyle: string };
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const SAMPLE_UID = 'b563feb7b2b84b6test';
+const BIG_UID = 'big-order-0001';
+const MARKUP_UID = 'markup-order-0001';
+
+let browser: Browser;
+let server: TestServer;
+let fixture: PageTestApp;
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  fixture = createPageTestApp();
+  ids.sample = fixture.ingest(sampleOrder(SAMPLE_UID));
+  ids.big = fixture.ingest(bigOrder(BIG_UID));
+  ids.markup = fixture.ingest(markupOrder(MARKUP_UID));
+  server = await startTestServer(fixture.app);
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+type Opened = { page: Page; problems: string[]; close(): Promise<void> };
+
+/**
+ * A fresh browser context on the page. `problems` collects what must never happen: script errors,
+ * dialogs, CSP violations. (Failed loads are expected: 404 lookups, a stopped server.)
+ */
+async function open(
+  base: string,
+  options: { width?: number; height?: number; path?: string } = {},
+): Promise<Opened> {
+  const context = await browser.newContext({
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  await page.goto(`${base}${options.path ?? '/'}`);
+  return { page, problems, close: () => context.close() };
+}
+
+async function lookUp(page: Page, text: string): Promise<void> {
+  await page.fill('#lookup-input', text);
+  await page.click('#lookup-form button[type="submit"]');
+}
+
+async function waitForStatus(page: Page, state: string): Promise<string> {
+  await page.waitForSelector(`#status[data-state="${state}"]`, { timeout: 10_000 });
+  return (await page.textContent('#status')) ?? '';
+}
+
+/** The label → value rows of one card of the order view. */
+function fields(page: Page, titleId: string): Promise<Record<string, string>> {
+  return page.$$eval(`section[aria-labelledby="${titleId}"] .field`, (rows) =>
+    Object.fromEntries(
+      rows.map((row) => [
+        row.querySelector('dt')?.textContent ?? '',
+        row.querySelector('dd')?.textContent ?? '',
+      ]),
+    ),
+  );
+}
+
+function totals(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('table.totals tr', (rows) =>
+    Object.fromEntries(
+      rows.map((row) => [
+        row.querySelector('th')?.textContent ?? '',
+        row.querySelector('td')?.textContent ?? '',
+      ]),
+    ),
+  );
+}
+
+/** The items table as one label → text record per row. */
+function itemRows(page: Page): Promise<Record<string, string>[]> {
+  return page.$$eval('table.items tbody tr', (rows) =>
+    rows.map((row) =>
+      Object.fromEntries(
+        [...row.querySelectorAll('td')].map((cell) => [
+          cell.getAttribute('data-label') ?? '',
+          cell.textContent ?? '',
+        ]),
+      ),
+    ),
+  );
+}
+
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage });
+}
+
+describe('the order page in chromium', { timeout: 45_000 }, () => {
+  it('looks up an order by uid and lays it out', async () => {
+    const { page, problems, close } = await open(server.url);
+    await lookUp(page, SAMPLE_UID);
+    expect(await waitForStatus(page, 'found')).toContain(SAMPLE_UID);
+
+    expect(new URL(page.url()).search).toBe(`?uid=${SAMPLE_UID}`);
+    expect(await page.title()).toContain(SAMPLE_UID);
+    expect(await fields(page, 'order-summary-title')).toMatchObject({
+      'Order uid': SAMPLE_UID,
+      Id: String(ids.sample),
+      'Track number': 'WBILMTESTTRACK',
+      Customer: 'test',
+      Locale: 'en',
+      'Delivery service': 'meest',
+    });
+    // ICU puts a narrow no-break space before AM in some versions: compare spaces as spaces.
+    const created = await page.$eval(
+      'section[aria-labelledby="order-summary-title"] time',
+      (el) => ({
+        text: el.textContent?.replace(/\s/g, ' '),
+        datetime: el.getAttribute('datetime'),
+      }),
+    );
+    expect(created).toEqual({
+      text: 'Nov 26, 2021, 6:22:19 AM UTC',
+      datetime: '2021-11-26T06:22:19.000Z',
+    });
+    expect(await fields(page, 'order-delivery-title')).toMatchObject({
+      Name: 'Test Testov',
+      Phone: '+9720000000',
+      City: 'Kiryat Mozkin',
+      Zip: '2639809',
+      Email: 'test@gmail.com',
+    });
+    expect(await fields(page, 'order-payment-title')).toMatchObject({
+      Transaction: SAMPLE_UID,
+      Provider: 'wbpay',
+      Currency: 'USD',
+    });
+    expect(await totals(page)).toEqual({
+      'Goods total': '317 USD',
+      'Delivery cost': '1,500 USD',
+      'Custom fee': '0 USD',
+      Amount: '1,817 USD',
+    });
+    expect(await page.locator('.note').count()).toBe(0);
+    expect(await itemRows(page)).toEqual([
+      {
+        Name: 'Mascaras',
+        Brand: 'Vivienne Sabo',
+        Size: '0',
+        Price: '453 USD',
+        'Sale %': '30',
+        Total: '317 USD',
+        nm_id: '2389212',
+        chrt_id: '9934930',
+        rid: 'ab4219087a764ae0btest',
+        Status: '202',
+      },
+    ]);
+
+    // Raw JSON: hidden until toggled, then the order itself; the copy button puts it on the clipboard.
+    const toggle = page.getByRole('button', { name: 'Show raw JSON' });
+    expect(await page.isVisible('#raw-json')).toBe(false);
+    await toggle.click();
+    expect(await page.isVisible('#raw-json')).toBe(true);
+    expect(await page.getAttribute('button[aria-controls="raw-json"]', 'aria-expanded')).toBe(
+      'true',
+    );
+    expect(JSON.parse((await page.textContent('#raw-json')) ?? '')).toEqual(
+      sampleOrder(SAMPLE_UID),
+    );
+    await page.getByRole('button', { name: 'Copy JSON' }).click();
+    await page.waitForSelector('.copy-state:text("Copied.")');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(JSON.parse(copied)).toEqual(sampleOrder(SAMPLE_UID));
+
+    await shot(page, 'order-desktop');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('looks up by numeric id, and the address reloads and goes back', async () => {
+    const { page, problems, close } = await open(server.url);
+    await lookUp(page, String(ids.big));
+    await waitForStatus(page, 'found');
+    expect(new URL(page.url()).search).toBe(`?id=${ids.big}`);
+    expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(BIG_UID);
+    expect((await itemRows(page)).map((row) => [row.Name, row.Total])).toEqual([
+      ['Laptop', '1,000,000 RUB'],
+      ['Monitor', '200,000 RUB'],
+      ['Cable', '50,000 RUB'],
+    ]);
+    expect((await totals(page)).Amount).toBe('1,254,300 RUB');
+
+    await page.reload();
+    await waitForStatus(page, 'found');
+    expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(BIG_UID);
+    expect(await page.inputValue('#lookup-input')).toBe(String(ids.big));
+
+    await lookUp(page, SAMPLE_UID);
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${SAMPLE_UID}")`);
+    await page.goBack();
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${BIG_UID}")`);
+    expect(new URL(page.url()).search).toBe(`?id=${ids.big}`);
+
+    // A shared link opens straight on the order.
+    await page.goto(`${server.url}/?uid=${SAMPLE_UID}`);
+    await waitForStatus(page, 'found');
+    expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(SAMPLE_UID);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('says plainly when no order has the uid or id', async () => {
+    const { page, problems, close } = await open(server.url);
+    await lookUp(page, SAMPLE_UID);
+    await waitForStatus(page, 'found');
+
+    await lookUp(page, 'no-such-order');
+    expect(await waitForStatus(page, 'not-found')).toBe('No order with uid “no-such-order”.');
+    expect(await page.isHidden('#order')).toBe(true);
+    await shot(page, 'not-found');
+
+    await lookUp(page, '987654');
+    expect(await waitForStatus(page, 'not-found')).toBe('No order with id 987654.');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('explains bad input, whether caught in the page or by the API', async () => {
+    const { page, problems, close } = await open(server.url);
+    await lookUp(page, '   ');
+    expect(await waitForStatus(page, 'bad-input')).toBe('Enter an order uid or a numeric id.');
+
+    await lookUp(page, 'not a uid!');
+    const message = await waitForStatus(page, 'bad-input');
+    expect(message).toMatch(/^Not a valid order uid: /);
+    expect(message).toContain('letters, digits');
+    await shot(page, 'bad-input');
+
+    await lookUp(page, '9'.repeat(30));
+    expect(await waitForStatus(page, 'bad-input')).toMatch(/^Not a valid order id: /);
+    expect(await page.isHidden('#order')).toBe(true);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('lists the newest orders; clicking one shows it', async () => {
+    const { page, problems, close } = await open(server.url);
+    await page.waitForSelector('#recent-list a[data-uid]');
+    const uids = await page.$$eval('#recent-list a[data-uid]', (links) =>
+      links.map((link) => link.getAttribute('data-uid')),
+    );
+    // Newest first; later tests may have added more at the top.
+    expect(uids.slice(-3)).toEqual([MARKUP_UID, BIG_UID, SAMPLE_UID]);
+    expect(await page.textContent(`#recent-list a[data-uid="${BIG_UID}"]`)).toContain(
+      '1,254,300 RUB',
+    );
+
+    await page.click(`#recent-list a[data-uid="${BIG_UID}"]`);
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${BIG_UID}")`);
+    expect(new URL(page.url()).search).toBe(`?uid=${BIG_UID}`);
+    expect(await page.getAttribute(`#recent-list a[data-uid="${BIG_UID}"]`, 'aria-current')).toBe(
+      'true',
+    );
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('order-title');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('keeps the counters live, and stops polling while the tab is hidden', async () => {
+    const { page, problems, close } = await open(server.url);
+    await page.waitForSelector('#live-state[data-state="live"]');
+    const storedBefore = Number((await page.textContent('#stat-stored'))?.replace(/,/g, ''));
+    const deadBefore = Number(await page.textContent('#stat-dead'));
+    expect(storedBefore).toBeGreaterThanOrEqual(3);
+
+    const fresh = Array.from({ length: 5 }, (_, i) => `live-${i}-${Date.now()}`);
+    for (const uid of fresh) fixture.ingest(sampleOrder(uid));
+    fixture.deadLetter();
+    await page.waitForFunction(
+      (expected) => document.getElementById('stat-stored')?.textContent === expected,
+      String(storedBefore + 5),
+      { timeout: 8_000 },
+    );
+    expect(await page.textContent('#stat-dead')).toBe(String(deadBefore + 1));
+    await page.waitForFunction(() =>
+      /\/s$/.test(document.getElementById('stat-rate')?.textContent ?? ''),
+    );
+    await page.waitForSelector(`#recent-list li:first-child a[data-uid="${fresh.at(-1)}"]`);
+
+    // Hidden tab: no /stats requests; visible again: one at once.
+    const statsRequests: number[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/stats') statsRequests.push(Date.now());
+    });
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    expect(await page.textContent('#live-state')).toBe('paused');
+    const hiddenAt = Date.now();
+    await page.waitForTimeout(4_500);
+    expect(statsRequests.filter((at) => at > hiddenAt + 200)).toEqual([]);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.waitForSelector('#live-state[data-state="live"]', { timeout: 1_500 });
+    expect(statsRequests.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('shows markup and script in order fields as text and runs none of it', async () => {
+    const { page, problems, close } = await open(server.url);
+    await lookUp(page, MARKUP_UID);
+    await waitForStatus(page, 'found');
+    await page.getByRole('button', { name: 'Show raw JSON' }).click();
+
+    expect(await fields(page, 'order-summary-title')).toMatchObject({
+      Customer: MARKUP_SCRIPT,
+      'Delivery service': '"><svg onload=window.__pwned=3>',
+    });
+    expect(await fields(page, 'order-delivery-title')).toMatchObject({
+      Name: MARKUP_IMG,
+      Address: MARKUP_SCRIPT,
+      Region: '&lt;b&gt;',
+    });
+    expect((await fields(page, 'order-payment-title')).Provider).toBe(
+      'javascript:window.__pwned=4',
+    );
+    expect(await itemRows(page)).toMatchObject([
+      { Name: MARKUP_IMG, Brand: MARKUP_SCRIPT, Size: '</td><td>' },
+    ]);
+    expect(await page.textContent('#raw-json')).toContain(MARKUP_IMG);
+
+    // Nothing became an element, nothing ran, not even later (onerror of a broken image is async).
+    expect(await page.locator('#order img, #order script, #order svg, #order a').count()).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+
+    await shot(page, 'markup-order');
+    expect(problems).toEqual([]);
+
+    // The CSP is in force in the browser: Trusted Types refuse any string-to-HTML assignment.
+    const sink = await page.evaluate(() => {
+      try {
+        document.body.innerHTML = '<b>x</b>';
+        return 'assigned';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    expect(sink).toBe('TypeError');
+    await close();
+  });
+
+  it('fits a phone-width screen without horizontal scrolling', async () => {
+    const { page, problems, close } = await open(server.url, {
+      width: 390,
+      height: 844,
+      path: `/?uid=${BIG_UID}`,
+    });
+    await waitForStatus(page, 'found');
+    await page.waitForSelector('#recent-list a[data-uid]');
+    const overflow = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll('#order .card, .top, .lookup, .recent')]
+        .filter(
+          (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+        )
+        .map((el) => el.className),
+    }));
+    expect(overflow.client).toBe(390);
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
+    expect(overflow.wide).toEqual([]);
+    // Items become labelled cards rather than a table wider than the screen.
+    expect(
+      await page.$eval('table.items thead', (el) => el.getBoundingClientRect().width),
+    ).toBeLessThanOrEqual(1);
+    await shot(page, 'order-phone-screen', false);
+    await page.locator('section.order-items').scrollIntoViewIfNeeded();
+    await shot(page, 'order-phone-items', false);
+    await shot(page, 'order-phone');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('works by keyboard alone, with a visible focus', async () => {
+    const { page, problems, close } = await open(server.url);
+    let presses = 0;
+    while ((await page.evaluate(() => document.activeElement?.id)) !== 'lookup-input') {
+      expect(++presses, 'Tab presses to reach the lookup box').toBeLessThanOrEqual(3);
+      await page.keyboard.press('Tab');
+    }
+    expect(await page.$eval('#lookup-input', (el) => getComputedStyle(el).outlineStyle)).toBe(
+      'solid',
+    );
+    await page.keyboard.type(SAMPLE_UID);
+    await page.keyboard.press('Enter');
+    await waitForStatus(page, 'found');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lookup-input');
+
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Look up');
+
+    // On to the raw JSON toggle by Tab, open it with Enter.
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Show raw JSON')
+        break;
+    }
+    await page.keyboard.press('Enter');
+    expect(await page.isVisible('#raw-json')).toBe(true);
+    await shot(page, 'keyboard');
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('tells the user when the server cannot be reached', async () => {
+    const own = await startTestServer(fixture.app);
+    const { page, problems, close } = await open(own.url);
+    await page.waitForSelector('#live-state[data-state="live"]');
+    await own.close();
+
+    await lookUp(page, SAMPLE_UID);
+    expect(await waitForStatus(page, 'unreachable')).toContain('cannot be reached');
+    await page.waitForSelector('#live-state[data-state="offline"]', { timeout: 5_000 });
+    await shot(page, 'unreachable');
+    expect(problems).toEqual([]);
+    await close();
+  });
+});
