@@ -1,6 +1,8 @@
 // The only module of ingest that imports kafkajs: the client, topic creation, the consumer group
 // (eachBatch, explicit offset resolution), the dead-letter producer and lag from admin offsets.
 // Everything else sees the small kafkajs-free types below.
+
+import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
   type Consumer,
@@ -17,7 +19,8 @@ import type { Logger } from './logger.ts';
 export type KafkaSettings = {
   brokers: string[];
   clientId: string;
-  ssl?: boolean;
+  /** kafkajs `ssl`: false, or TLS options (from @orders/config readKafkaSsl) */
+  ssl?: false | ConnectionOptions;
   sasl?: {
     mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
     username: string;
@@ -62,7 +65,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
       },
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },
   };
-  if (settings.ssl) config.ssl = true;
+  if (settings.ssl) config.ssl = settings.ssl;
   if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
   return new Kafka(config);
 }

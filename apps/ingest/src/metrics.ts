@@ -1,23 +1,6 @@
-// Ingest metrics, registered on the API's Prometheus registry (one /metrics for the process).
-// The registry is typed structurally here so ingest depends on its shape, not its module layout.
-import type { OrderStore } from '@orders/store';
-
-type Child = { inc(amount?: number): void };
-type GaugeChild = { set(value: number): void };
-type MetricOptions = {
-  name: string;
-  help: string;
-  labelNames?: readonly string[];
-  collect?: (set: (value: number, ...labelValues: string[]) => void) => void;
-};
-export type MetricsRegistry = {
-  counter(o: MetricOptions): Child & { labels(...v: string[]): Child };
-  gauge(o: MetricOptions): GaugeChild & { labels(...v: string[]): GaugeChild };
-  histogram(o: Omit<MetricOptions, 'collect'> & { buckets: readonly number[] }): {
-    observe?(v: number): void;
-    labels(...v: string[]): { observe(v: number): void };
-  };
-};
+// Ingest metrics: recorded on the process's shared metrics (@orders/api defines the families the
+// API's /metrics and /stats read) plus a few ingest-only counters on the same registry.
+import type { Metrics } from '@orders/api';
 
 export type BatchFigures = {
   size: number;
@@ -52,9 +35,8 @@ export type IngestMetrics = {
 };
 
 export type IngestMetricsOptions = {
-  registry?: MetricsRegistry;
-  store?: OrderStore;
-  /** epoch-ms of the last successful DB write, for freshness alerts */
+  /** the process's shared metrics (created by @orders/api's createMetrics) */
+  shared?: Metrics;
   topic?: string;
 };
 
@@ -70,115 +52,63 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     deadLettered: 0,
     retries: 0,
   };
-  const r = options.registry;
-  const lagByPartition = new Map<number, number>();
-  if (!r) {
+  const m = options.shared;
+  if (!m) {
     return {
       totals,
       batch: (f) => addTotals(totals, f),
       retry: () => {
         totals.retries++;
       },
-      lag: (parts) => {
-        for (const p of parts) lagByPartition.set(p.partition, p.lag);
-      },
+      lag: () => {},
     };
   }
-
-  const ingested = r.counter({
-    name: 'orders_ingested_total',
-    help: 'Orders written to PostgreSQL, by result (inserted, updated, unchanged).',
+  const topic = options.topic ?? '';
+  const r = m.registry;
+  // Ingest-only figures beyond the shared families the API defines.
+  const written = r.counter({
+    name: 'orders_written_total',
+    help: 'Upsert results: inserted (new uid), updated (newer content), unchanged (same bytes re-sent).',
     labelNames: ['result'],
   });
-  const ingestedInserted = ingested.labels('inserted');
-  const ingestedUpdated = ingested.labels('updated');
-  const ingestedUnchanged = ingested.labels('unchanged');
-  const invalid = r.counter({
-    name: 'orders_invalid_total',
-    help: 'Messages rejected by validation, by reason.',
-    labelNames: ['reason'],
-  });
-  const deadLettered = r.counter({
-    name: 'orders_dead_lettered_total',
-    help: 'Messages published to the dead-letter topic.',
-  });
+  const writtenInserted = written.labels('inserted');
+  const writtenUpdated = written.labels('updated');
+  const writtenUnchanged = written.labels('unchanged');
   const duplicates = r.counter({
     name: 'orders_duplicate_deliveries_total',
-    help: 'Deliveries absorbed without a write: redeliveries, older replays, superseded in-batch.',
+    help: 'Deliveries absorbed without a write: redeliveries, older replays, superseded in a batch.',
   });
   const retries = r.counter({
     name: 'orders_ingest_retries_total',
-    help: 'Batch write attempts that failed transiently and were retried, by sink.',
+    help: 'Batch writes that failed transiently and were retried, by sink.',
     labelNames: ['sink'],
   });
-  const batchSize = r.histogram({
-    name: 'orders_batch_size',
-    help: 'Messages per consumed batch.',
-    buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000],
-  });
-  const batchSizeChild = batchSize.labels();
-  const batchSeconds = r.histogram({
-    name: 'orders_batch_duration_seconds',
-    help: 'Time to process one batch: validate, write, dead-letter, store, commit.',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  });
-  const batchSecondsChild = batchSeconds.labels();
-  r.gauge({
-    name: 'orders_consumer_lag',
-    help: 'Messages behind the high watermark per partition (admin offsets, sampled).',
-    labelNames: ['partition'],
-    collect: (set) => {
-      for (const [p, lag] of lagByPartition) set(lag, String(p));
-    },
-  });
-  const store = options.store;
-  if (store) {
-    r.gauge({
-      name: 'orders_store_orders',
-      help: 'Orders held in memory.',
-      collect: (set) => set(store.stats().count),
-    });
-    r.gauge({
-      name: 'orders_store_bytes',
-      help: 'Canonical JSON bytes held in memory.',
-      collect: (set) => set(store.stats().bytes),
-    });
-    r.gauge({
-      name: 'orders_store_evictions',
-      help: 'Orders evicted from memory (still in PostgreSQL), by cause.',
-      labelNames: ['cause'],
-      collect: (set) => {
-        const s = store.stats();
-        set(s.evictedByCount, 'count');
-        set(s.evictedByBytes, 'bytes');
-        set(s.expired, 'age');
-      },
-    });
-  }
+  const batchSize = m.ingestBatchSize.labels();
+  const batchSeconds = m.ingestBatchDuration.labels();
 
   return {
     totals,
     batch(f) {
       addTotals(totals, f);
-      ingestedInserted.inc(f.inserted);
-      ingestedUpdated.inc(f.updated);
-      ingestedUnchanged.inc(f.unchanged);
+      m.ordersIngested.inc(f.inserted + f.updated + f.unchanged);
+      writtenInserted.inc(f.inserted);
+      writtenUpdated.inc(f.updated);
+      writtenUnchanged.inc(f.unchanged);
       duplicates.inc(f.duplicates);
-      deadLettered.inc(f.deadLettered);
-      for (const i of f.invalid) invalid.labels(i.reason).inc();
-      batchSizeChild.observe(f.size);
-      batchSecondsChild.observe(f.durationMs / 1000);
+      m.ordersDeadLettered.inc(f.deadLettered);
+      for (const i of f.invalid) m.ordersInvalid.labels(i.reason).inc();
+      batchSize.observe(f.size);
+      batchSeconds.observe(f.durationMs / 1000);
     },
     retry(kind) {
       totals.retries++;
       retries.labels(kind).inc();
     },
     lag(parts) {
-      for (const p of parts) lagByPartition.set(p.partition, p.lag);
+      for (const p of parts) m.consumerLag.labels(topic, String(p.partition)).set(p.lag);
     },
   };
 }
-
 function addTotals(t: IngestTotals, f: BatchFigures): void {
   t.batches++;
   t.messages += f.size;

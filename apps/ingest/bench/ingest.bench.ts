@@ -1,0 +1,217 @@
+// pnpm bench:ingest — the ingest pipeline against the local Kafka + PostgreSQL.
+//  1. pre-fill a fresh 6-partition topic with 200,000 realistic orders (the producer's seeded faker)
+//  2. start ingest (in-process) on a fresh database; time until every order is in PostgreSQL and
+//     servable from memory → orders/s (a CPU profile of this phase is written with BENCH_PROFILE=1)
+//  3. steady 5,000 orders/s for 15 s: produce → servable latency (p50/p99), servable = put in the
+//     store, which happens right after the PostgreSQL COMMIT
+//  4. restore of the newest 100,000 orders in a fresh process: time, heap and RSS per 100,000
+// Writes bench/results/ingest.json at the repository root.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { createTestDatabase, createTestTopic } from '@orders/infra';
+import { createOrderFaker } from '@orders/producer';
+import type { StoredOrder } from '@orders/store';
+import { Kafka, logLevel } from 'kafkajs';
+import { createIngest } from '../src/ingest.ts';
+import { createLogger } from '../src/logger.ts';
+import { configFrom, freePort, rowCount, waitFor } from '../test/harness.ts';
+
+const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
+const RESTORE = Math.min(100_000, TOTAL);
+const STEADY_RATE = 5_000;
+const STEADY_SECONDS = 15;
+const PARTITIONS = 6;
+const root = join(import.meta.dirname, '../../..');
+const log = (line: string) => process.stderr.write(`[bench:ingest] ${line}\n`);
+
+const topic = await createTestTopic({ partitions: PARTITIONS });
+const database = await createTestDatabase();
+const kafka = new Kafka({ clientId: 'bench', brokers: topic.brokers, logLevel: logLevel.NOTHING });
+const faker = createOrderFaker({ seed: 42, baseDate: Date.now() });
+
+async function prefill(): Promise<{ bytes: number; ms: number }> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const started = performance.now();
+  let bytes = 0;
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < TOTAL; i += 1_000) {
+    const messages = [];
+    for (let j = i; j < Math.min(TOTAL, i + 1_000); j++) {
+      const order = faker.order();
+      const value = JSON.stringify(order);
+      bytes += Buffer.byteLength(value);
+      messages.push({ key: order.order_uid, value });
+    }
+    inflight.push(producer.send({ topic: topic.topic, acks: -1, messages }));
+    if (inflight.length >= 4) await inflight.shift();
+  }
+  await Promise.all(inflight);
+  await producer.disconnect();
+  return { bytes, ms: performance.now() - started };
+}
+
+log(`pre-filling ${TOTAL} orders`);
+const filled = await prefill();
+log(`pre-filled ${(filled.bytes / 1e6).toFixed(1)} MB in ${(filled.ms / 1000).toFixed(1)} s`);
+
+const port = await freePort();
+const config = configFrom({
+  DATABASE_URL: database.url,
+  KAFKA_BROKERS: topic.brokers.join(','),
+  KAFKA_TOPIC: topic.topic,
+  KAFKA_GROUP_ID: `bench-${topic.topic}`,
+  KAFKA_TOPIC_PARTITIONS: String(PARTITIONS),
+  SERVER_HOST: '127.0.0.1',
+  SERVER_PORT: String(port),
+  MEMORY_RESTORE_DATA: '0',
+  MEMORY_ORDERS_LIMIT: String(TOTAL + STEADY_RATE * STEADY_SECONDS),
+  MEMORY_MAX_BYTES: '2GiB',
+  LOG_LEVEL: 'warn',
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => k.startsWith('INGEST_') || k.startsWith('DB_POOL') || k.startsWith('KAFKA_FETCH'),
+    ) as [string, string][],
+  ),
+});
+const ingest = createIngest(config, { logger: createLogger({ level: 'warn' }), lagIntervalMs: 0 });
+
+// servable timestamps for the latency phase: wrap the store's put (same process)
+const pending = new Map<string, number>();
+const latencies: number[] = [];
+const put = ingest.store.put.bind(ingest.store);
+ingest.store.put = (order: StoredOrder) => {
+  const sent = pending.get(order.uid);
+  if (sent !== undefined) {
+    latencies.push(performance.now() - sent);
+    pending.delete(order.uid);
+  }
+  return put(order);
+};
+
+const profile = process.env.BENCH_PROFILE === '1' ? new Session() : undefined;
+if (profile) {
+  profile.connect();
+  await profile.post('Profiler.enable');
+  await profile.post('Profiler.setSamplingInterval', { interval: 500 });
+  await profile.post('Profiler.start');
+}
+const startedAt = performance.now();
+await ingest.start();
+const readyAt = performance.now();
+await waitFor(() => ingest.store.stats().count >= TOTAL, 600_000, 'all orders servable', 20);
+const doneAt = performance.now();
+if (profile) {
+  const { profile: cpu } = await profile.post('Profiler.stop');
+  const file = join(root, 'bench/results/ingest.cpuprofile');
+  writeFileSync(file, JSON.stringify(cpu));
+  log(`cpu profile: ${file}`);
+  profile.disconnect();
+}
+const rows = await rowCount(database.url);
+if (rows !== TOTAL) throw new Error(`expected ${TOTAL} rows, found ${rows}`);
+const ingestSeconds = (doneAt - readyAt) / 1000;
+const ordersPerSecond = Math.round(TOTAL / ingestSeconds);
+log(`ingested ${TOTAL} in ${ingestSeconds.toFixed(2)} s → ${ordersPerSecond} orders/s`);
+const mem = process.memoryUsage();
+
+// steady 5,000/s: 50 orders every 10 ms
+log(`steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s`);
+const producer = kafka.producer({ allowAutoTopicCreation: false });
+await producer.connect();
+const tick = 10;
+const perTick = (STEADY_RATE * tick) / 1000;
+const steadyStart = performance.now();
+let sent = 0;
+const sends: Promise<unknown>[] = [];
+while (sent < STEADY_RATE * STEADY_SECONDS) {
+  const due = Math.floor(((performance.now() - steadyStart) / 1000) * STEADY_RATE);
+  if (due > sent) {
+    const n = Math.min(due - sent, perTick * 4);
+    const messages = [];
+    const now = performance.now();
+    for (let i = 0; i < n; i++) {
+      const order = faker.order();
+      pending.set(order.order_uid, now);
+      messages.push({ key: order.order_uid, value: JSON.stringify(order) });
+    }
+    sends.push(producer.send({ topic: topic.topic, acks: -1, messages }));
+    sent += n;
+  }
+  await new Promise((r) => setTimeout(r, tick));
+}
+await Promise.all(sends);
+await waitFor(() => pending.size === 0, 60_000, 'steady orders servable', 20);
+await producer.disconnect();
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+log(`latency p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${latencies.length})`);
+await ingest.stop();
+
+log(`restore of ${RESTORE} in a fresh process`);
+const probe = spawnSync(
+  process.execPath,
+  ['--expose-gc', join(import.meta.dirname, 'restore-probe.ts'), database.url, String(RESTORE)],
+  { encoding: 'utf8' },
+);
+if (probe.status !== 0) throw new Error(`restore probe failed: ${probe.stderr}`);
+const restore = JSON.parse(probe.stdout) as {
+  orders: number;
+  bytes: number;
+  ms: number;
+  heapDelta: number;
+  externalDelta: number;
+  rssDelta: number;
+};
+const per100k = 100_000 / restore.orders;
+log(`restored ${restore.orders} in ${restore.ms} ms`);
+
+const results = {
+  orders: TOTAL,
+  partitions: PARTITIONS,
+  partitionsConcurrency: config.ingest.partitionsConcurrency,
+  rawJsonMB: Math.round(filled.bytes / 1e5) / 10,
+  throughput: {
+    ordersPerSecond,
+    seconds: Math.round(ingestSeconds * 100) / 100,
+    startToReadyMs: Math.round(readyAt - startedAt),
+    target: 20_000,
+  },
+  latencyAt5000PerSecond: {
+    p50Ms: Math.round(pct(0.5) * 10) / 10,
+    p99Ms: Math.round(pct(0.99) * 10) / 10,
+    samples: latencies.length,
+  },
+  restore100k: {
+    orders: restore.orders,
+    ms: restore.ms,
+    target: 2_000,
+  },
+  memoryPer100k: {
+    storedJsonMB: Math.round((restore.bytes * per100k) / 1e5) / 10,
+    heapMB: Math.round((restore.heapDelta * per100k) / 1e5) / 10,
+    externalMB: Math.round((restore.externalDelta * per100k) / 1e5) / 10,
+    rssMB: Math.round((restore.rssDelta * per100k) / 1e5) / 10,
+    ratioToJson:
+      Math.round(((restore.heapDelta + restore.externalDelta) / restore.bytes) * 100) / 100,
+    target: 2.5,
+  },
+  ingestProcessAfterRun: {
+    rssMB: Math.round(mem.rss / 1e5) / 10,
+    heapUsedMB: Math.round(mem.heapUsed / 1e5) / 10,
+  },
+};
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+await database.drop();
+await topic.delete();
+const admin = kafka.admin();
+await admin.connect();
+await admin.deleteTopics({ topics: [config.kafka.dlqTopic] }).catch(() => {});
+await admin.disconnect();
+process.exit(0);

@@ -1,0 +1,296 @@
+// createIngest: the whole service as one object (database, memory store, HTTP API, consumer),
+// started and stopped in order. main.ts only adds env, signals and exit codes, so tests can run
+// the real service in-process.
+import { createApp, createMetrics } from '@orders/api';
+import type { Config } from '@orders/config';
+import { runProducer } from '@orders/producer';
+import { createOrderStore, type OrderStore } from '@orders/store';
+import {
+  createDlqProducer,
+  createGroupConsumer,
+  createKafka,
+  type DlqProducer,
+  ensureTopics,
+  type GroupConsumer,
+  type KafkaSettings,
+} from './consumer.ts';
+import { createDb, type Db } from './db.ts';
+import { createDeadLetterSink } from './dead-letters.ts';
+import { type HttpServer, startHttpServer } from './http-server.ts';
+import { createLogger, errorFields, type Logger } from './logger.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { migrate } from './migrations.ts';
+import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
+import { createPipeline, type Pipeline } from './pipeline.ts';
+import { restoreFromDatabase } from './restore.ts';
+
+export type IngestDeps = {
+  logger?: Logger;
+  /** test hook, see pipeline.afterCommit */
+  afterCommit?(batchNumber: number): void;
+  /** called when the consumer crashed for good: main exits non-zero */
+  onFatal?(err: Error): void;
+  /** kafkajs ssl option, already resolved from config (files read) by the caller */
+  kafkaSsl?: KafkaSettings['ssl'];
+  /** how often consumer lag is sampled from admin offsets; 0 disables */
+  lagIntervalMs?: number;
+};
+
+export type Ingest = {
+  start(): Promise<void>;
+  /** graceful: stop fetching, finish + commit the in-flight batch, close HTTP, end the pool */
+  stop(deadlineMs?: number): Promise<void>;
+  readonly store: OrderStore;
+  readonly metrics: IngestMetrics;
+  readonly repo: OrdersRepo;
+  readonly db: Db;
+  /** the port HTTP listens on (useful with SERVER_PORT=0) */
+  port(): number;
+  isReady(): boolean;
+  status(): IngestStatus;
+};
+
+export type IngestStatus = {
+  restored: boolean;
+  joined: boolean;
+  degraded: boolean;
+  partitions: number[];
+};
+
+const RETRY_START_MS = 2_000;
+
+export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const db = createDb({
+    connectionString: config.postgres.connectionString,
+    max: config.postgres.poolMax,
+    logger: logger.child({ component: 'postgres' }),
+  });
+  const repo = createOrdersRepo(db);
+  const store = createOrderStore({
+    maxOrders: config.memory.maxOrders,
+    maxBytes: config.memory.maxBytes,
+    maxAgeMs: config.memory.maxAgeMs,
+  });
+  const shared = createMetrics();
+  shared.trackStore(store);
+  const metrics = createIngestMetrics({ shared, topic: config.kafka.topic });
+  const state: IngestStatus = { restored: false, joined: false, degraded: false, partitions: [] };
+  // /readyz is synchronous: PostgreSQL reachability is sampled in the background
+  let postgresOk = false;
+
+  let http: HttpServer | undefined;
+  let consumer: GroupConsumer | undefined;
+  let producer: DlqProducer | undefined;
+  let pipeline: Pipeline | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  let stopping = false;
+  const demo = new AbortController();
+  let demoRun: Promise<unknown> | undefined;
+
+  const isReady = () => state.restored && state.joined && postgresOk;
+
+  async function untilMigrated(): Promise<void> {
+    // PostgreSQL may still be starting (compose, CI): retry rather than exit.
+    let logged = false;
+    for (;;) {
+      try {
+        await migrate(db);
+        return;
+      } catch (err) {
+        if (stopping) throw err;
+        if (!logged) logger.warn('postgres not reachable at start, retrying', errorFields(err));
+        logged = true;
+        await new Promise((r) => setTimeout(r, RETRY_START_MS));
+      }
+    }
+  }
+
+  async function start(): Promise<void> {
+    logger.info('starting ingest', {
+      topic: config.kafka.topic,
+      groupId: config.kafka.groupId,
+      postgres: `${config.postgres.host}:${config.postgres.port}/${config.postgres.database}`,
+    });
+    const app = createApp({
+      store,
+      reader: repo,
+      metrics: shared,
+      getOrderById: config.server.getOrderById,
+      readiness: () => {
+        const reasons: string[] = [];
+        if (!state.restored) reasons.push('memory not restored yet');
+        if (!state.joined) reasons.push('consumer has not joined its group');
+        if (!postgresOk) reasons.push('postgres not answering');
+        return { ready: reasons.length === 0, reasons };
+      },
+      logger: {
+        error: (msg: string, fields?: Record<string, unknown>) => logger.error(msg, fields),
+      },
+    });
+    http = await startHttpServer({
+      fetch: app.fetch,
+      host: config.server.host,
+      port: config.server.port,
+      headersTimeoutMs: config.server.headersTimeoutMs,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+    });
+    logger.info('http listening', { host: config.server.host, port: http.port });
+
+    await untilMigrated();
+    postgresOk = true;
+    const pingTimer = setInterval(() => {
+      db.ping().then((ok) => {
+        postgresOk = ok;
+      });
+    }, 2_000);
+    pingTimer.unref();
+    timers.push(pingTimer);
+    if (config.memory.restore) {
+      await restoreFromDatabase({ repo, store, limits: config.memory, logger });
+    }
+    state.restored = true;
+
+    const kafka = createKafka(
+      {
+        brokers: config.kafka.brokers,
+        clientId: 'orders-ingest',
+        ssl: deps.kafkaSsl,
+        sasl: config.kafka.sasl,
+      },
+      logger,
+    );
+    const created = await ensureTopics(kafka, {
+      topic: config.kafka.topic,
+      dlqTopic: config.kafka.dlqTopic,
+      partitions: config.kafka.topicPartitions,
+    });
+    if (created.created.length > 0) logger.info('created topics', { topics: created.created });
+
+    producer = createDlqProducer(kafka);
+    await producer.connect();
+    pipeline = createPipeline({
+      db,
+      repo,
+      deadLetters: createDeadLetterSink(producer, config.kafka.dlqTopic),
+      store,
+      metrics,
+      logger,
+      maxMessageBytes: config.kafka.maxMessageBytes,
+      upsertChunk: config.ingest.batchSize,
+      afterCommit: deps.afterCommit,
+      onDegraded: () => {
+        state.degraded = true;
+        consumer?.pauseAll();
+      },
+      onRecovered: () => {
+        state.degraded = false;
+        consumer?.resumeAll();
+      },
+    });
+    const p = pipeline;
+    consumer = createGroupConsumer({
+      kafka,
+      groupId: config.kafka.groupId,
+      topic: config.kafka.topic,
+      partitionsConsumedConcurrently: config.ingest.partitionsConcurrency,
+      maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
+      logger,
+      onBatch: (batch) => p.processBatch(batch),
+      onJoin: ({ partitions }) => {
+        state.joined = true;
+        state.partitions = partitions;
+      },
+      onCrash: () => {
+        state.joined = false;
+      },
+      onFatal: (err) => {
+        state.joined = false;
+        deps.onFatal?.(err);
+      },
+    });
+    await consumer.start();
+
+    if (config.memory.cleanupIntervalMs > 0) {
+      timers.push(
+        setInterval(() => {
+          const removed = store.removeExpired();
+          if (removed > 0) logger.info('expired orders dropped from memory', { removed });
+        }, config.memory.cleanupIntervalMs),
+      );
+    }
+    const lagEvery = deps.lagIntervalMs ?? 10_000;
+    if (lagEvery > 0) {
+      const c = consumer;
+      timers.push(
+        setInterval(() => {
+          c.fetchLag().then(metrics.lag, (err) =>
+            logger.debug('lag sample failed', errorFields(err)),
+          );
+        }, lagEvery),
+      );
+    }
+    for (const t of timers) t.unref();
+
+    if (config.ingest.writeExamples) startDemoProducer();
+  }
+
+  // KAFKA_WRITE_EXAMPLES=1: the producer's seeded generator writes example orders to our topic.
+  function startDemoProducer(): void {
+    const p = config.producer;
+    logger.info('demo mode: writing example orders', { rate: p.rate, count: p.count });
+    demoRun = runProducer({
+      brokers: config.kafka.brokers,
+      topic: config.kafka.topic,
+      partitions: config.kafka.topicPartitions,
+      ssl: deps.kafkaSsl,
+      sasl: config.kafka.sasl,
+      count: p.count,
+      rate: p.rate,
+      concurrency: p.concurrency,
+      batch: p.batch,
+      ratios: { invalid: p.invalidRatio, duplicate: p.duplicateRatio, update: p.updateRatio },
+      seed: p.seed ?? Math.floor(Math.random() * 2 ** 31),
+      baseDate: Date.now(),
+      maxBytes: config.kafka.maxMessageBytes,
+      signal: demo.signal,
+    }).then(
+      (outcome) => {
+        if (!outcome.ok) logger.warn('demo producer stopped', { code: outcome.error.code });
+      },
+      (err) => logger.warn('demo producer failed', errorFields(err)),
+    );
+  }
+
+  async function stop(deadlineMs = 10_000): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    for (const t of timers) clearInterval(t);
+    const started = Date.now();
+    demo.abort();
+    if (demoRun) await demoRun;
+    const left = () => Math.max(100, deadlineMs - (Date.now() - started));
+    // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits
+    if (consumer)
+      await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));
+    if (producer) await producer.disconnect().catch(() => {});
+    // 2. HTTP, idle keep-alive sockets included
+    if (http) await http.close(left());
+    // 3. the pool last: in-flight batches and read-through are done with it
+    await db.end().catch(() => {});
+    logger.info('ingest stopped', { ms: Date.now() - started });
+  }
+
+  return {
+    start,
+    stop,
+    store,
+    metrics,
+    repo,
+    db,
+    port: () => http?.port ?? 0,
+    isReady,
+    status: () => ({ ...state, degraded: pipeline?.isDegraded() ?? false }),
+  };
+}

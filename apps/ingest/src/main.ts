@@ -1,0 +1,74 @@
+// Entry point: env (.env via dotenv, only here), config, signals and exit codes. Everything else
+// lives in createIngest so tests can run the same service in-process.
+import 'dotenv/config';
+import { loadConfig, readKafkaSsl } from '@orders/config';
+import { createIngest } from './ingest.ts';
+import { createLogger, errorFields } from './logger.ts';
+
+// Test-only fault hook for the crash suites: SIGKILL ourselves right after the N-th batch's
+// COMMIT, before its offsets are resolved (the window where a redelivery must be absorbed).
+const TEST_CRASH_ENV = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
+
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.error.message}\n`);
+  process.exit(1);
+}
+const config = loaded.config;
+const ssl = readKafkaSsl(config.kafka.ssl);
+if (!ssl.ok) {
+  process.stderr.write(`${ssl.error.message}\n`);
+  process.exit(1);
+}
+const logger = createLogger({ level: config.logLevel });
+
+const crashAfter = Number(process.env[TEST_CRASH_ENV] ?? 0);
+const ingest = createIngest(config, {
+  logger,
+  kafkaSsl: ssl.ssl,
+  afterCommit:
+    crashAfter > 0
+      ? (n) => {
+          if (n >= crashAfter) process.kill(process.pid, 'SIGKILL');
+        }
+      : undefined,
+  onFatal: (err) => {
+    logger.error('fatal: consumer stopped for good, exiting', errorFields(err));
+    void ingest.stop(2_000).finally(() => process.exit(1));
+  },
+});
+
+let stopping = false;
+const onSignal = (signal: NodeJS.Signals) => {
+  if (stopping) {
+    logger.warn('second signal, exiting now', { signal });
+    process.exit(130);
+  }
+  stopping = true;
+  logger.info('shutting down', { signal, deadlineMs: config.ingest.shutdownTimeoutMs });
+  const deadline = setTimeout(() => {
+    logger.error('shutdown deadline passed, exiting', {
+      deadlineMs: config.ingest.shutdownTimeoutMs,
+    });
+    process.exit(1);
+  }, config.ingest.shutdownTimeoutMs);
+  deadline.unref();
+  ingest.stop(config.ingest.shutdownTimeoutMs).then(
+    () => process.exit(0),
+    (err) => {
+      logger.error('shutdown failed', errorFields(err));
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);
+
+try {
+  await ingest.start();
+  logger.info('ingest ready', { port: ingest.port() });
+} catch (err) {
+  logger.error('start failed', errorFields(err));
+  await ingest.stop(2_000).catch(() => {});
+  process.exit(1);
+}

@@ -1,0 +1,273 @@
+// Integration harness: every test gets its own topic, consumer group and database (via
+// @orders/infra) and runs the real ingest, in-process (createIngest) or as a child process
+// (`node src/main.ts`) when it must be killed with SIGKILL.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Config, loadConfig } from '@orders/config';
+import { createTestDatabase, createTestTopic } from '@orders/infra';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { createIngest, type Ingest } from '../src/ingest.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
+
+export type TestEnv = {
+  topic: string;
+  dlqTopic: string;
+  groupId: string;
+  brokers: string[];
+  databaseUrl: string;
+  databaseName: string;
+  /** env for loadConfig / the child process */
+  env(overrides?: Record<string, string>): Promise<Record<string, string>>;
+  cleanup(): Promise<void>;
+};
+
+export async function createTestEnv(opts: { partitions?: number } = {}): Promise<TestEnv> {
+  const [topic, database] = await Promise.all([
+    createTestTopic({ partitions: opts.partitions ?? 3 }),
+    createTestDatabase(),
+  ]);
+  const dlqTopic = `${topic.topic}.dlq`;
+  const groupId = `ingest-${randomUUID()}`;
+  return {
+    topic: topic.topic,
+    dlqTopic,
+    groupId,
+    brokers: topic.brokers,
+    databaseUrl: database.url,
+    databaseName: database.name,
+    async env(overrides = {}) {
+      return {
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: topic.brokers.join(','),
+        KAFKA_TOPIC: topic.topic,
+        KAFKA_DLQ_TOPIC: dlqTopic,
+        KAFKA_GROUP_ID: groupId,
+        KAFKA_TOPIC_PARTITIONS: String(opts.partitions ?? 3),
+        SERVER_HOST: '127.0.0.1',
+        SERVER_PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+        MEMORY_RESTORE_DATA: '1',
+        ...overrides,
+      };
+    },
+    async cleanup() {
+      await database.drop().catch(() => {});
+      await topic.delete().catch(() => {});
+      await deleteTopic(topic.brokers, dlqTopic).catch(() => {});
+    },
+  };
+}
+
+export function configFrom(env: Record<string, string>): Config {
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  return loaded.config;
+}
+
+export type Running = { ingest: Ingest; url: string; logs: string[]; stop(): Promise<void> };
+
+/** The real service in this process; resolves once it is ready. */
+export async function startInProcess(env: Record<string, string>): Promise<Running> {
+  const config = configFrom(env);
+  const logs: string[] = [];
+  const logger: Logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
+  const ingest = createIngest(config, { logger, lagIntervalMs: 0 });
+  try {
+    await ingest.start();
+  } catch (err) {
+    await ingest.stop(2_000).catch(() => {});
+    throw err;
+  }
+  await waitFor(() => ingest.isReady(), 30_000, 'ingest ready');
+  return {
+    ingest,
+    logs,
+    url: `http://127.0.0.1:${ingest.port()}`,
+    stop: () => ingest.stop(10_000),
+  };
+}
+
+export type Child = {
+  proc: ChildProcess;
+  url: string;
+  output: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+};
+
+const MAIN = join(import.meta.dirname, '../src/main.ts');
+
+/** `node src/main.ts` with `env`; resolves once /readyz answers 200. */
+export async function startChild(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  proc.stdout?.setEncoding('utf8').on('data', (d: string) => output.push(d));
+  proc.stderr?.setEncoding('utf8').on('data', (d: string) => output.push(d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = `http://127.0.0.1:${env.SERVER_PORT}`;
+  const child: Child = {
+    proc,
+    url,
+    output,
+    exited,
+    kill: (signal) => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    },
+  };
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+  await waitFor(
+    async () => {
+      if (gone) throw new Error(`ingest exited before ready:\n${output.join('').slice(-3000)}`);
+      try {
+        return (await fetch(`${url}/readyz`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    'child ingest ready',
+  );
+  return child;
+}
+
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+function kafka(brokers: string[]): Kafka {
+  return new Kafka({ clientId: 'ingest-test', brokers, logLevel: logLevel.NOTHING });
+}
+
+async function deleteTopic(brokers: string[], topic: string): Promise<void> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    // deleting a topic that was never created makes kafkajs retry for seconds
+    if (!(await admin.listTopics()).includes(topic)) return;
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export type Outgoing = { key: string | null; value: Buffer | null };
+
+/** Produce and wait for acks; returns the acked partition/offset of each message. */
+export async function produce(
+  brokers: string[],
+  topic: string,
+  messages: Outgoing[],
+  chunk = 500,
+): Promise<void> {
+  const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += chunk) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + chunk) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** A long-lived producer for streaming tests. */
+export async function createProducer(brokers: string[]) {
+  const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return {
+    send: (topic: string, messages: Outgoing[]) =>
+      producer.send({ topic, acks: -1, messages }).then(() => {}),
+    close: () => producer.disconnect(),
+  };
+}
+
+export type DlqEntry = {
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+};
+
+/** Read the whole DLQ topic until `count` records arrived (and a short quiet period after). */
+export async function readTopic(
+  brokers: string[],
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<DlqEntry[]> {
+  const consumer = kafka(brokers).consumer({ groupId: `reader-${randomUUID()}` });
+  const out: DlqEntry[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) {
+        if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : v.toString();
+      }
+      out.push({ key: message.key?.toString() ?? null, value: message.value, headers });
+    },
+  });
+  try {
+    await waitFor(() => out.length >= count, timeoutMs, `${count} records on ${topic}`);
+    // anything beyond `count` (a duplicate) must show up too
+    await new Promise((r) => setTimeout(r, 1_000));
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+export async function sql<R extends Record<string, unknown>>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url, application_name: 'orders-ingest-test' });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function rowCount(url: string): Promise<number> {
+  const rows = await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM orders').catch(() => [
+    { n: '0' },
+  ]);
+  return Number(rows[0]?.n ?? 0);
+}

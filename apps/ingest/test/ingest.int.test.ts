@@ -1,0 +1,193 @@
+// The pipeline against real Kafka + PostgreSQL, service in-process.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS } from '../src/handle-batch.ts';
+import { bytes, invalidMessages, makeOrder } from './fixtures.ts';
+import {
+  createTestEnv,
+  produce,
+  type Running,
+  readTopic,
+  rowCount,
+  sql,
+  startInProcess,
+  type TestEnv,
+  waitFor,
+} from './harness.ts';
+
+let env: TestEnv | undefined;
+const cur = (): TestEnv => {
+  if (!env) throw new Error('no test env');
+  return env;
+};
+let running: Running[] = [];
+
+afterEach(async () => {
+  for (const r of running) await r.stop().catch(() => {});
+  running = [];
+  await env?.cleanup();
+  env = undefined;
+});
+
+async function start(overrides: Record<string, string> = {}): Promise<Running> {
+  if (!env) throw new Error('no env');
+  const r = await startInProcess(await env.env(overrides));
+  running.push(r);
+  return r;
+}
+
+describe('ingest (real Kafka + PostgreSQL)', () => {
+  it('stores every valid order and dead-letters each invalid kind with its reason, nothing else', async () => {
+    env = await createTestEnv({ partitions: 3 });
+    const maxBytes = 20_000;
+    const svc = await start({ KAFKA_MAX_BYTES: String(maxBytes) });
+    const valid = Array.from({ length: 300 }, (_, i) => makeOrder(`mix-${i}`));
+    const invalid = invalidMessages(maxBytes);
+    // interleave: every 30th message is an invalid one
+    const messages: { key: string | null; value: Buffer | null }[] = [];
+    valid.forEach((o, i) => {
+      messages.push({ key: o.order_uid as string, value: bytes(o) });
+      const bad = invalid[i / 30];
+      if (i % 30 === 0 && bad) messages.push({ key: `bad-${i}`, value: bad.value });
+    });
+    await produce(env.brokers, env.topic, messages);
+
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 300, 30_000, '300 rows');
+    const dlq = await readTopic(env.brokers, env.dlqTopic, invalid.length);
+    expect(dlq).toHaveLength(invalid.length);
+    const reasons = dlq.map((d) => d.headers[DLQ_HEADERS.reason]).sort();
+    expect(reasons).toEqual(invalid.map((i) => i.reason).sort());
+    for (const d of dlq) {
+      const i = Number(d.key?.slice(4)) / 30;
+      const sent = invalid[i]?.value ?? null;
+      // original bytes untouched (a null/empty value stays empty)
+      expect(Buffer.compare(d.value ?? Buffer.alloc(0), sent ?? Buffer.alloc(0))).toBe(0);
+      expect(d.headers[DLQ_HEADERS.topic]).toBe(env.topic);
+      expect(Number(d.headers[DLQ_HEADERS.offset])).toBeGreaterThanOrEqual(0);
+      expect(d.headers[DLQ_HEADERS.partition]).toMatch(/^[0-2]$/);
+    }
+    // nothing valid in the DLQ, nothing invalid in PostgreSQL
+    const uids = await sql<{ order_uid: string }>(env.databaseUrl, 'SELECT order_uid FROM orders');
+    expect(new Set(uids.map((u) => u.order_uid))).toEqual(new Set(valid.map((o) => o.order_uid)));
+
+    // served from memory with the canonical bytes, by uid and by id
+    await waitFor(() => svc.ingest.store.stats().count === 300, 5_000, 'store filled');
+    const one = await fetch(`${svc.url}/orders/mix-7`);
+    expect(one.status).toBe(200);
+    const stored = svc.ingest.store.getByUid('mix-7');
+    expect(Buffer.from(await one.arrayBuffer()).equals(stored?.body ?? Buffer.alloc(0))).toBe(true);
+    const byId = await fetch(`${svc.url}/orders?id=${stored?.id}`);
+    expect(byId.status).toBe(200);
+    expect(svc.ingest.metrics.totals.invalid).toBe(invalid.length);
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(metrics).toMatch(/orders_invalid_total\{reason="not_json"\} 2/);
+  });
+
+  it('absorbs duplicates and replays: one row per uid, newest content, stable id', async () => {
+    env = await createTestEnv({ partitions: 2 });
+    const svc = await start();
+    const v1 = makeOrder('dup-1', { locale: 'en' });
+    const v2 = makeOrder('dup-1', { locale: 'ru' });
+    const other = makeOrder('dup-2');
+    await produce(env.brokers, env.topic, [
+      { key: 'dup-1', value: bytes(v1) },
+      { key: 'dup-2', value: bytes(other) },
+      { key: 'dup-2', value: bytes(other) },
+    ]);
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 2, 20_000, '2 rows');
+    const [first] = await sql<{ id: string }>(
+      env.databaseUrl,
+      "SELECT id FROM orders WHERE order_uid = 'dup-1'",
+    );
+    await produce(env.brokers, env.topic, [
+      { key: 'dup-1', value: bytes(v2) },
+      { key: 'dup-2', value: bytes(other) },
+    ]);
+    await waitFor(
+      () => JSON.parse(svc.ingest.store.getByUid('dup-1')?.body.toString() ?? '{}').locale === 'ru',
+      20_000,
+      'v2 in memory',
+    );
+    // replay everything from the start with a fresh group on the same database: no change
+    await svc.stop();
+    running = [];
+    const replay = await start({ KAFKA_GROUP_ID: `${env.groupId}-replay` });
+    await waitFor(() => replay.ingest.metrics.totals.messages >= 5, 20_000, 'replay consumed');
+    const rows = await sql<{ id: string; order_uid: string; data: { locale: string } }>(
+      env.databaseUrl,
+      'SELECT id, order_uid, data FROM orders ORDER BY order_uid',
+    );
+    expect(rows.map((r) => r.order_uid)).toEqual(['dup-1', 'dup-2']);
+    expect(rows[0]?.data.locale).toBe('ru');
+    expect(rows[0]?.id).toBe(first?.id);
+    expect(replay.ingest.metrics.totals.inserted).toBe(0);
+    expect(replay.ingest.metrics.totals.updated).toBe(0);
+    expect(replay.ingest.metrics.totals.duplicates).toBeGreaterThanOrEqual(3);
+  });
+
+  it('dead-letters oversize messages (over KAFKA_MAX_BYTES) and keeps consuming', async () => {
+    env = await createTestEnv({ partitions: 1 });
+    await start({ KAFKA_MAX_BYTES: '4096' });
+    const big = makeOrder('big-1', { note: 'x'.repeat(10_000) });
+    const huge = Buffer.alloc(900_000, 0x61); // near the broker's 1 MB message limit
+    await produce(env.brokers, env.topic, [
+      { key: 'big-1', value: bytes(big) },
+      { key: 'huge', value: huge },
+      { key: 'ok-1', value: bytes(makeOrder('ok-1')) },
+    ]);
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 1, 20_000, 'ok-1 stored');
+    const dlq = await readTopic(env.brokers, env.dlqTopic, 2);
+    expect(dlq.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['too_large', 'too_large']);
+    expect(dlq[1]?.value?.length).toBe(900_000);
+  });
+
+  it('evicts from memory under both limits; evicted orders stay in PostgreSQL and are served', async () => {
+    env = await createTestEnv({ partitions: 1 });
+    const sample = bytes(makeOrder('size-probe')).length;
+    // count limit first
+    const svc = await start({ MEMORY_ORDERS_LIMIT: '50' });
+    await produce(
+      env.brokers,
+      env.topic,
+      Array.from({ length: 120 }, (_, i) => ({
+        key: `ev-${i}`,
+        value: bytes(makeOrder(`ev-${i}`)),
+      })),
+    );
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 120, 20_000, '120 rows');
+    const stats = svc.ingest.store.stats();
+    expect(stats.count).toBe(50);
+    expect(stats.evictedByCount).toBe(70);
+    expect(svc.ingest.store.getByUid('ev-0')).toBeUndefined();
+    const evicted = await fetch(`${svc.url}/orders/ev-0`);
+    expect(evicted.status).toBe(200);
+    expect(((await evicted.json()) as { order_uid: string }).order_uid).toBe('ev-0');
+    await svc.stop();
+    running = [];
+
+    // byte limit: restore + new orders never exceed it
+    const byBytes = await start({
+      MEMORY_ORDERS_LIMIT: '100000',
+      MEMORY_MAX_BYTES: String(sample * 10),
+      KAFKA_GROUP_ID: `${env.groupId}-bytes`,
+    });
+    expect(byBytes.ingest.store.stats().bytes).toBeLessThanOrEqual(sample * 10);
+    await produce(
+      env.brokers,
+      env.topic,
+      Array.from({ length: 30 }, (_, i) => ({
+        key: `eb-${i}`,
+        value: bytes(makeOrder(`eb-${i}`)),
+      })),
+    );
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 150, 20_000, '150 rows');
+    await waitFor(() => byBytes.ingest.store.getByUid('eb-29') !== undefined, 5_000, 'eb-29');
+    const s2 = byBytes.ingest.store.stats();
+    expect(s2.bytes).toBeLessThanOrEqual(sample * 10);
+    expect(s2.evictedByBytes).toBeGreaterThan(0);
+    expect(s2.count).toBeLessThan(30);
+    expect(byBytes.ingest.store.getByUid('eb-0')).toBeUndefined();
+    const served = await fetch(`${byBytes.url}/orders/eb-0`);
+    expect(served.status).toBe(200);
+    expect(((await served.json()) as { order_uid: string }).order_uid).toBe('eb-0');
+  });
+});
