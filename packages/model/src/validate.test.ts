@@ -299,6 +299,21 @@ function nest(depth: number): unknown {
   return value;
 }
 
+describe('validateOrder: date_created', () => {
+  // The store keeps dateCreated as epoch ms: every accepted form must parse with Date.parse.
+  it.each([
+    '2021-11-26T06:22:19Z',
+    '2021-11-26T09:22:19+03:00',
+    '2021-11-26T06:22:19.123456789Z',
+    '2020-02-29T00:00:00-14:00',
+    '0000-01-01T00:00:00Z',
+    `2021-11-26T06:22:19.${'9'.repeat(43)}Z`,
+  ])('%s is accepted and Date.parse gives a finite time', (date) => {
+    expect(validateOrder(withChange((o) => (o.date_created = date))).ok).toBe(true);
+    expect(Number.isFinite(Date.parse(date))).toBe(true);
+  });
+});
+
 describe('validateOrder: string caps', () => {
   // A valid value of exactly `length` characters for each capped field.
   const valid: Record<string, (length: number) => string> = {
