@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createPageRoutes } from './page-routes.ts';
+import { createPageTestApp } from './test/page-app.ts';
 
 const page = createPageRoutes();
 
@@ -124,20 +124,40 @@ describe('GET /assets/:name', () => {
   });
 });
 
-describe('mounted in the API app', () => {
-  it('leaves the headers of other routes alone and their 404s to the parent', async () => {
-    const app = new Hono();
-    app.route('/', createPageRoutes());
-    app.get('/orders/recent', (c) => c.json({ orders: [] }));
-    app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no route' } }, 404));
+describe('mounted in the API app (createApp)', () => {
+  const { app } = createPageTestApp();
 
+  it('leaves the headers of the API routes alone', async () => {
     const api = await app.request('/orders/recent');
     expect(api.status).toBe(200);
     expect(api.headers.get('content-security-policy')).toBeNull();
+    const home = await app.request('/');
+    expect(home.status).toBe(200);
+    expect(home.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
 
-    expect((await app.request('/')).status).toBe(200);
+  it('answers an unknown asset with the API 404 and a wrong method with 405', async () => {
     const missing = await app.request('/assets/nope.js');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'not_found', message: 'no route' } });
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+
+    for (const path of ['/', '/assets/app.js']) {
+      const post = await app.request(path, { method: 'POST' });
+      expect(post.status, path).toBe(405);
+      expect(post.headers.get('allow'), path).toBe('GET, HEAD');
+      expect(await post.json(), path).toMatchObject({ error: { code: 'method_not_allowed' } });
+    }
+  });
+
+  it('labels page requests by route pattern in the HTTP metrics, never by file name', async () => {
+    await app.request('/');
+    await app.request('/assets/app.js');
+    await app.request('/assets/styles.css');
+    const metrics = await (await app.request('/metrics')).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{route="\/",status="200"\} [1-9]/);
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{route="\/assets\/:name",status="200"\} [2-9]/,
+    );
+    expect(metrics).not.toContain('app.js');
   });
 });

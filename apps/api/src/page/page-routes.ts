@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { mountRoute } from '../routes/route.ts';
 import { PAGE_SECURITY_HEADERS } from './security-headers.ts';
 
 /**
@@ -54,6 +55,8 @@ function respond(file: PageFile, ifNoneMatch: string | undefined): Response {
  * The web page: `GET /` and its static files under `/assets/`. Files are read once here (not at
  * import time) and served from memory. Headers are set per handler rather than by a `use('*')`
  * middleware, which would leak onto every API route once this sub-app is mounted at `/`.
+ * Mounted like the API's routes (mountRoute): GET/HEAD only, anything else 405 with `Allow`, and a
+ * fixed `route` label for the HTTP metrics. Errors go to the parent app's handler (createApp).
  */
 export function createPageRoutes(): Hono {
   const index = loadFile('index.html', 'text/html; charset=utf-8');
@@ -61,11 +64,17 @@ export function createPageRoutes(): Hono {
   for (const [name, type] of Object.entries(ASSET_TYPES)) assets.set(name, loadFile(name, type));
 
   const page = new Hono();
-  page.get('/', (c) => respond(index, c.req.header('if-none-match')));
-  page.get('/assets/:name', (c) => {
-    const file = assets.get(c.req.param('name'));
-    if (file === undefined) return c.notFound();
-    return respond(file, c.req.header('if-none-match'));
+  mountRoute(page, {
+    path: '/',
+    handler: (c) => respond(index, c.req.header('if-none-match')),
+  });
+  mountRoute(page, {
+    path: '/assets/:name',
+    handler: (c) => {
+      const file = assets.get(c.req.param('name') ?? '');
+      if (file === undefined) return c.notFound();
+      return respond(file, c.req.header('if-none-match'));
+    },
   });
   return page;
 }

@@ -54,6 +54,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  // No request the page made may have failed inside the API.
+  expect(fixture?.logged).toEqual([]);
 });
 
 type Opened = { page: Page; problems: string[]; close(): Promise<void> };

@@ -1,100 +1,60 @@
-import { encodeOrder, type Order } from '@orders/model';
+import { encodeOrder, type Order, validateOrder } from '@orders/model';
 import { createOrderStore } from '@orders/store';
-import { Hono } from 'hono';
-import { createPageRoutes } from '../page-routes.ts';
+import type { Hono } from 'hono';
+import { createApp } from '../../app.ts';
+import { createMetrics } from '../../metrics/index.ts';
+import { createFakeReader } from '../../test/fake-reader.ts';
 
 export type PageTestApp = {
   app: Hono;
-  /** Stores an order as ingest would; returns its numeric id. */
+  /** Stores an order as ingest would (memory, "PostgreSQL", counters); returns its numeric id. */
   ingest(order: Order): number;
   deadLetter(): void;
+  /** 5xx causes the API logged (the page tests expect none). */
+  logged: string[];
 };
 
-const error = (code: string, message: string) => ({ error: { code, message } });
-
 /**
- * The page plus the JSON routes it calls, over a real in-memory store: a stand-in for the API's
- * createApp while that is being written, answering in the same shapes.
+ * The real API app (createApp, page included) over an in-memory store and the fake reader in
+ * place of PostgreSQL, so the browser talks to the same routes, errors and /stats as in production.
  */
 export function createPageTestApp(): PageTestApp {
   const store = createOrderStore({ maxOrders: 1000, maxBytes: 1e8, maxAgeMs: Infinity });
+  const reader = createFakeReader();
+  const metrics = createMetrics();
+  const logged: string[] = [];
+  const app = createApp({
+    store,
+    reader,
+    metrics,
+    readiness: () => ({ ready: true, reasons: [] }),
+    getOrderById: true,
+    logger: { error: (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`) },
+  });
   let nextId = 1;
-  let ingested = 0;
-  let deadLettered = 0;
-
-  const app = new Hono();
-  app.route('/', createPageRoutes());
-
-  const serve = (found: ReturnType<typeof store.getByUid>) =>
-    found === undefined
-      ? Response.json(error('not_found', 'no such order'), { status: 404 })
-      : new Response(found.body, {
-          headers: {
-            'content-type': 'application/json',
-            etag: found.etag,
-            'x-order-id': String(found.id),
-          },
-        });
-
-  app.get('/orders/recent', (c) => {
-    const limit = Number(c.req.query('limit') ?? 20);
-    const orders = store.recent(limit).map((stored) => {
-      const order = JSON.parse(stored.body.toString()) as Order;
-      return {
-        id: stored.id,
-        order_uid: order.order_uid,
-        track_number: order.track_number,
-        date_created: order.date_created,
-        customer_id: order.customer_id,
-        amount: order.payment.amount,
-        currency: order.payment.currency,
-        items: order.items.length,
-      };
-    });
-    return c.json({ orders });
-  });
-  app.get('/orders', (c) => {
-    const id = c.req.query('id');
-    const uid = c.req.query('uid');
-    if (id !== undefined) {
-      if (!/^[0-9]{1,15}$/.test(id))
-        return c.json(error('bad_request', 'id must be an integer'), 400);
-      return serve(store.getById(Number(id)));
-    }
-    if (uid === undefined || !/^[A-Za-z0-9_-]{1,64}$/.test(uid)) {
-      return c.json(
-        error('bad_request', 'order_uid must contain only letters, digits, _ and -'),
-        400,
-      );
-    }
-    return serve(store.getByUid(uid));
-  });
-  app.get('/stats', (c) => {
-    const s = store.stats();
-    return c.json({
-      ingested: { total: ingested, perSecond: null },
-      deadLettered: { total: deadLettered },
-      store: { count: s.count, bytes: s.bytes },
-    });
-  });
 
   return {
     app,
+    logged,
     ingest(order) {
-      const { body, etag } = encodeOrder(order);
-      const id = nextId++;
-      store.put({
-        id,
+      // Only orders ingest would accept: the markup case must be one that passes validation.
+      const checked = validateOrder(order);
+      if (!checked.ok) throw new Error(`test order invalid: ${JSON.stringify(checked.problems)}`);
+      const { body, etag } = encodeOrder(checked.order);
+      const stored = {
+        id: nextId++,
         uid: order.order_uid,
         body,
         etag,
         dateCreated: Date.parse(order.date_created),
-      });
-      ingested += 1;
-      return id;
+      };
+      store.put(stored);
+      reader.add(stored);
+      metrics.ordersIngested.inc();
+      return stored.id;
     },
     deadLetter() {
-      deadLettered += 1;
+      metrics.ordersDeadLettered.inc();
     },
   };
 }
