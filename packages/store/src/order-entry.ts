@@ -11,7 +11,8 @@ import type { StoredOrder } from './stored-order.ts';
 export class OrderEntry implements StoredOrder {
   readonly id: number;
   readonly uid: string;
-  readonly body: Buffer;
+  /** Reassigned only by arena compaction, to a copy with the same bytes. */
+  body: Buffer;
   readonly etag: string;
   readonly dateCreated: number;
   #older: OrderEntry;

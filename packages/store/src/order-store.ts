@@ -1,3 +1,4 @@
+import { createBodyArena, DEFAULT_CHUNK_BYTES } from './body-arena.ts';
 import { OrderEntry } from './order-entry.ts';
 import type { StoredOrder } from './stored-order.ts';
 
@@ -13,6 +14,8 @@ export type OrderStoreOptions = {
   maxAgeMs: number;
   /** Clock for `removeExpired()` without an argument; defaults to Date.now. */
   now?: () => number;
+  /** Tuning: size of the buffers small bodies are packed into (default 256 KiB). */
+  chunkBytes?: number;
 };
 
 export type OrderStoreStats = {
@@ -27,6 +30,13 @@ export type OrderStoreStats = {
   replaced: number;
   /** Puts not stored because the body alone is larger than maxBytes. */
   tooLarge: number;
+  /**
+   * Bytes of the buffers holding the bodies (whole chunks, including dead and unused space). About
+   * `bytes` under oldest-first eviction; never more than 2 × bytes + 4 × chunkBytes.
+   */
+  heldBytes: number;
+  /** Times the store copied survivors out of mostly-dead chunks. */
+  compactions: number;
 };
 
 export type OrderStore = {
@@ -34,7 +44,8 @@ export type OrderStore = {
    * Inserts or replaces (last write wins; the put becomes the newest), then evicts the oldest while
    * over maxOrders or maxBytes. Any entry with the same uid or the same id is dropped first, so a
    * put that is not stored never leaves an older version to be served. Returns whether it is stored.
-   * The store keeps `body` only if it owns its whole ArrayBuffer, otherwise it keeps a copy.
+   * The store keeps a copy of `body` (see body-arena.ts), except a large body (> chunkBytes / 8)
+   * that owns its whole ArrayBuffer, which it keeps as is: do not modify a body after put.
    */
   put(order: StoredOrder): boolean;
   getByUid(uid: string): StoredOrder | undefined;
@@ -53,8 +64,9 @@ export type OrderStore = {
  * @orders/config validates the environment).
  */
 export function createOrderStore(options: OrderStoreOptions): OrderStore {
-  const { maxOrders, maxBytes, maxAgeMs } = checkOptions(options);
+  const { maxOrders, maxBytes, maxAgeMs, chunkBytes } = checkOptions(options);
   const clock = options.now ?? Date.now;
+  const arena = createBodyArena(chunkBytes);
 
   const byUid = new Map<string, OrderEntry>();
   const byId = new Map<number, OrderEntry>();
@@ -65,6 +77,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
   let expired = 0;
   let replaced = 0;
   let tooLarge = 0;
+  let compactions = 0;
 
   // Invariant: an entry is linked in `list` iff byUid maps its uid to it iff byId maps its id to it.
   function drop(entry: OrderEntry): void {
@@ -72,6 +85,20 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
     byUid.delete(entry.uid);
     byId.delete(entry.id);
     bytes -= entry.body.byteLength;
+    arena.release(entry.body);
+  }
+
+  // O(n) walk plus copying the survivors, but only once dead bytes outweigh live ones, so amortized
+  // O(1) per byte stored. Never happens under plain oldest-first eviction.
+  function compactIfNeeded(): void {
+    if (!arena.needsCompaction()) return;
+    compactions++;
+    list.forEachOldestFirst((entry) => {
+      if (!arena.inSparseChunk(entry.body)) return;
+      const moved = arena.copy(entry.body);
+      arena.release(entry.body);
+      entry.body = moved;
+    });
   }
 
   function dropOldest(): void {
@@ -98,7 +125,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
       const entry = new OrderEntry(
         order.id,
         order.uid,
-        ownedBytes(order.body),
+        arena.copy(order.body),
         order.etag,
         order.dateCreated,
       );
@@ -115,6 +142,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
         dropOldest();
         evictedByBytes++;
       }
+      compactIfNeeded();
       return byUid.get(entry.uid) === entry;
     },
 
@@ -139,6 +167,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
         }
       });
       expired += removed;
+      compactIfNeeded();
       return removed;
     },
 
@@ -150,20 +179,10 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
       expired,
       replaced,
       tooLarge,
+      heldBytes: arena.heldBytes(),
+      compactions,
     }),
   };
-}
-
-/**
- * Small Buffers (Buffer.from, kafkajs message values) are views into a shared slab; keeping such a
- * view would keep the whole slab alive after eviction. Copy into an exact-size, unpooled buffer
- * unless the body already owns its ArrayBuffer.
- */
-function ownedBytes(body: Buffer): Buffer {
-  if (body.byteOffset === 0 && body.buffer.byteLength === body.byteLength) return body;
-  const copy = Buffer.allocUnsafeSlow(body.byteLength);
-  body.copy(copy);
-  return copy;
 }
 
 function checkOptions(options: OrderStoreOptions): Required<Omit<OrderStoreOptions, 'now'>> {
@@ -173,6 +192,9 @@ function checkOptions(options: OrderStoreOptions): Required<Omit<OrderStoreOptio
     bad.push(`maxOrders must be an integer >= 0 or Infinity, got ${maxOrders}`);
   if (!(maxBytes >= 0)) bad.push(`maxBytes must be >= 0, got ${maxBytes}`);
   if (!(maxAgeMs >= 0)) bad.push(`maxAgeMs must be >= 0, got ${maxAgeMs}`);
+  const { chunkBytes = DEFAULT_CHUNK_BYTES } = options;
+  if (!(Number.isInteger(chunkBytes) && chunkBytes >= 8))
+    bad.push(`chunkBytes must be an integer >= 8, got ${chunkBytes}`);
   if (bad.length > 0) throw new RangeError(`createOrderStore: ${bad.join('; ')}`);
-  return { maxOrders, maxBytes, maxAgeMs };
+  return { maxOrders, maxBytes, maxAgeMs, chunkBytes };
 }
