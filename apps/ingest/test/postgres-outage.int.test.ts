@@ -52,7 +52,7 @@ describe('PostgreSQL outage', () => {
   it('stopped 10 s mid-stream: nothing lost, the process survives and recovers', async () => {
     adminUrl = (await ensureInfra()).databaseUrl;
     env = await createTestEnv({ partitions: 3 });
-    child = await startChild(await env.env());
+    child = await startChild(await env.env({ LOG_LEVEL: 'info' }));
     const producer = await createProducer(env.brokers);
     const uids = Array.from({ length: 3_000 }, (_, i) => `pg-${i}`);
     const send = (from: number, to: number) =>
