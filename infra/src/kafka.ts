@@ -116,17 +116,41 @@ export async function resolveJars(): Promise<void> {
   renameSync(staging, paths.kafka.lib);
 }
 
-function renderServerProperties(port: number): void {
+/**
+ * Where one broker keeps its state. `paths.kafka` is the shared dev broker's; the fault suite runs
+ * a broker of its own elsewhere (`brokerLayout(home)`), sharing only the cached jars.
+ */
+export type BrokerLayout = {
+  home: string;
+  data: string;
+  logs: string;
+  serverProperties: string;
+  out: string;
+  pid: string;
+};
+
+export function brokerLayout(home: string): BrokerLayout {
+  return {
+    home,
+    data: `${home}/data`,
+    logs: `${home}/logs`,
+    serverProperties: `${home}/server.properties`,
+    out: `${home}/broker.out`,
+    pid: `${home}/broker.pid`,
+  };
+}
+
+function renderServerProperties(port: number, layout: BrokerLayout): void {
   const text = readFileSync(paths.kafka.serverTemplate, 'utf8')
-    .replaceAll('@DATA_DIR@', paths.kafka.data)
+    .replaceAll('@DATA_DIR@', layout.data)
     .replaceAll(':9092', `:${port}`)
     .replaceAll(':9093', `:${port + 1}`);
-  writeFileSync(paths.kafka.serverProperties, text);
+  writeFileSync(layout.serverProperties, text);
 }
 
 /** Formats the KRaft storage once; an existing data dir is kept (topics survive a restart). */
-async function formatStorage(): Promise<void> {
-  if (existsSync(`${paths.kafka.data}/meta.properties`)) return;
+async function formatStorage(layout: BrokerLayout): Promise<void> {
+  if (existsSync(`${layout.data}/meta.properties`)) return;
   const result = await run('java', [
     `-Dlog4j2.configurationFile=${paths.kafka.log4j}`,
     '-cp',
@@ -136,7 +160,7 @@ async function formatStorage(): Promise<void> {
     '-t',
     CLUSTER_ID,
     '-c',
-    paths.kafka.serverProperties,
+    layout.serverProperties,
     '--ignore-formatted',
   ]);
   if (result.code !== 0) {
@@ -151,8 +175,11 @@ async function formatStorage(): Promise<void> {
  * Starts a broker detached from this process (own process group, output to broker.out) and
  * returns its pid. The caller waits for readiness.
  */
-export async function startBroker(port: number): Promise<number> {
-  for (const dir of [paths.kafka.home, paths.kafka.data, paths.kafka.logs]) {
+export async function startBroker(
+  port: number,
+  layout: BrokerLayout = paths.kafka,
+): Promise<number> {
+  for (const dir of [layout.home, layout.data, layout.logs]) {
     mkdirSync(dir, { recursive: true });
   }
   if (await isPortOpen('127.0.0.1', port + 1)) {
@@ -161,20 +188,20 @@ export async function startBroker(port: number): Promise<number> {
       `port ${port + 1} (the Kafka controller listener) is taken by another process`,
     );
   }
-  renderServerProperties(port);
-  await formatStorage();
-  rotateIfLarge(paths.kafka.out, 20 * 1024 * 1024);
-  const out = openSync(paths.kafka.out, 'a');
+  renderServerProperties(port, layout);
+  await formatStorage(layout);
+  rotateIfLarge(layout.out, 20 * 1024 * 1024);
+  const out = openSync(layout.out, 'a');
   const child = spawn(
     'java',
     [
       ...JVM_OPTS,
-      `-Dkafka.logs.dir=${paths.kafka.logs}`,
+      `-Dkafka.logs.dir=${layout.logs}`,
       `-Dlog4j2.configurationFile=${paths.kafka.log4j}`,
       '-cp',
       `${paths.kafka.lib}/*`,
       MAIN_CLASS,
-      paths.kafka.serverProperties,
+      layout.serverProperties,
     ],
     { detached: true, stdio: ['ignore', out, out] },
   );
@@ -182,7 +209,7 @@ export async function startBroker(port: number): Promise<number> {
   const pid = child.pid;
   if (pid === undefined) throw new InfraError('kafka_failed', 'could not start java');
   child.unref();
-  writeFileSync(paths.kafka.pid, `${pid}\n`);
+  writeFileSync(layout.pid, `${pid}\n`);
   return pid;
 }
 
@@ -191,6 +218,7 @@ export async function waitForBroker(
   brokers: string[],
   pid: number,
   timeoutMs = 90_000,
+  layout: BrokerLayout = paths.kafka,
 ): Promise<void> {
   try {
     await waitFor(
@@ -205,7 +233,7 @@ export async function waitForBroker(
   } catch (error) {
     throw new InfraError(
       'kafka_failed',
-      `Kafka did not come up: ${(error as Error).message} (pnpm infra:down stops it)\nlast lines of ${paths.kafka.out}:\n${tail(readQuietly(paths.kafka.out), 30)}`,
+      `Kafka did not come up: ${(error as Error).message} (pnpm infra:down stops it)\nlast lines of ${layout.out}:\n${tail(readQuietly(layout.out), 30)}`,
     );
   }
 }
@@ -260,9 +288,9 @@ export async function kafkaRoundTrip(brokers: string[], timeoutMs = 60_000): Pro
 }
 
 /** True when `pid` is still the broker this project started (not a recycled pid). */
-export function isOurBroker(pid: number): boolean {
+export function isOurBroker(pid: number, layout: BrokerLayout = paths.kafka): boolean {
   const cmd = commandLine(pid);
-  return cmd?.includes(MAIN_CLASS) === true && cmd.includes(paths.kafka.serverProperties);
+  return cmd?.includes(MAIN_CLASS) === true && cmd.includes(layout.serverProperties);
 }
 
 /** SIGTERM to the broker's process group (a controlled shutdown), SIGKILL if it hangs. */

@@ -67,6 +67,13 @@ function runAsOwner(binary: string, args: string[], input?: string) {
   return run('runuser', ['-u', 'postgres', '--', binary, ...args], { input });
 }
 
+/** Where a cluster of our own lives: `paths.postgres` for infra:up, elsewhere for the fault suite. */
+export type ClusterLayout = { home: string; data: string; socketDir: string; log: string };
+
+export function clusterLayout(home: string): ClusterLayout {
+  return { home, data: `${home}/data`, socketDir: `${home}/run`, log: `${home}/server.log` };
+}
+
 /**
  * A cluster of our own under .infra/pg, for machines with server binaries but no Debian cluster on
  * the configured port. It listens on 127.0.0.1 only; its socket directory is private to its owner,
@@ -74,17 +81,18 @@ function runAsOwner(binary: string, args: string[], input?: string) {
  */
 export async function startLocalCluster(
   s: PgSettings,
+  layout: ClusterLayout = paths.postgres,
 ): Promise<{ pgCtl: string; dataDir: string }> {
   const bin = findServerBinDir();
   if (!bin)
     throw new InfraError('missing_tools', 'PostgreSQL server binaries (initdb, pg_ctl) not found');
-  const dataDir = paths.postgres.data;
-  mkdirSync(paths.postgres.socketDir, { recursive: true, mode: 0o700 });
+  const dataDir = layout.data;
+  mkdirSync(layout.socketDir, { recursive: true, mode: 0o700 });
   if (isRoot()) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
-    chownSync(paths.postgres.home, uid, gid);
-    chownSync(paths.postgres.socketDir, uid, gid);
+    chownSync(layout.home, uid, gid);
+    chownSync(layout.socketDir, uid, gid);
   }
   if (!existsSync(`${dataDir}/PG_VERSION`)) {
     const init = await runAsOwner(`${bin}/initdb`, [
@@ -110,7 +118,7 @@ export async function startLocalCluster(
         '# written by infra/src/postgres.ts',
         `port = ${s.port}`,
         "listen_addresses = '127.0.0.1'",
-        `unix_socket_directories = '${paths.postgres.socketDir}'`,
+        `unix_socket_directories = '${layout.socketDir}'`,
         '',
       ].join('\n'),
     );
@@ -119,7 +127,7 @@ export async function startLocalCluster(
     '-D',
     dataDir,
     '-l',
-    paths.postgres.log,
+    layout.log,
     '-w',
     '-t',
     '60',
@@ -128,14 +136,19 @@ export async function startLocalCluster(
   if (start.code !== 0) {
     throw new InfraError(
       'postgres_failed',
-      `pg_ctl start failed:\n${(start.stdout + start.stderr).trim()}\n(see ${paths.postgres.log})`,
+      `pg_ctl start failed:\n${(start.stdout + start.stderr).trim()}\n(see ${layout.log})`,
     );
   }
   return { pgCtl: `${bin}/pg_ctl`, dataDir };
 }
 
-export async function stopLocalCluster(pgCtl: string, dataDir: string): Promise<void> {
-  const stop = await runAsOwner(pgCtl, ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
+/** `fast` rolls back open transactions and closes sessions (57P01); `immediate` is a crash. */
+export async function stopLocalCluster(
+  pgCtl: string,
+  dataDir: string,
+  mode: 'fast' | 'immediate' = 'fast',
+): Promise<void> {
+  const stop = await runAsOwner(pgCtl, ['-D', dataDir, '-m', mode, '-w', 'stop']);
   if (stop.code !== 0 && !/not running|No such file/i.test(stop.stderr)) {
     throw new InfraError(
       'postgres_failed',

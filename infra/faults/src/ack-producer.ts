@@ -1,0 +1,106 @@
+// Sends the corpus at a steady pace and records every acknowledged send with its partition and
+// offset. A failed send (broker killed) is retried until acked: the broker may hold copies from
+// the failed attempt, which are older than the acked copy, and are reported as such by the checker.
+import { Kafka, logLevel } from 'kafkajs';
+import { type Ack, sha256 } from './check.ts';
+import type { CorpusMessage } from './corpus.ts';
+
+export type AckProducerOptions = {
+  brokers: string[];
+  topic: string;
+  corpus: CorpusMessage[];
+  /** how long sending the whole corpus should take */
+  durationMs: number;
+  chunk?: number;
+};
+
+export type AckProducer = {
+  acks: Ack[];
+  /** sha256 of invalid values whose send failed at least once (maybe on the topic unacked) */
+  retriedInvalidShas: Set<string>;
+  failedSends: number;
+  sent(): number;
+  done: Promise<void>;
+  stop(): void;
+};
+
+export function startAckProducer(o: AckProducerOptions): AckProducer {
+  const kafka = new Kafka({
+    clientId: 'orders-faults-producer',
+    brokers: o.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
+  });
+  // one request in flight: an acked request's offsets come after every earlier request's
+  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const chunk = o.chunk ?? 50;
+  const acks: Ack[] = [];
+  const retried = new Set<string>();
+  let failedSends = 0;
+  let stopped = false;
+  let index = 0;
+
+  async function sendChunk(messages: CorpusMessage[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await producer.send({
+          topic: o.topic,
+          acks: -1,
+          timeout: 10_000,
+          messages: messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })),
+        });
+        const base = new Map(result.map((r) => [r.partition, BigInt(r.baseOffset ?? '-1')]));
+        const next = new Map<number, bigint>();
+        for (const m of messages) {
+          const at = next.get(m.partition) ?? (base.get(m.partition) as bigint);
+          next.set(m.partition, at + 1n);
+          acks.push({
+            type: m.type,
+            key: m.key,
+            partition: m.partition,
+            offset: at.toString(),
+            ...(m.kind ? { kind: m.kind, expectReason: m.expectReason } : {}),
+            ...(m.canonical !== undefined ? { canonical: m.canonical } : {}),
+            valueSha: sha256(m.value),
+          });
+        }
+        return;
+      } catch {
+        failedSends++;
+        for (const m of messages) if (m.type === 'invalid') retried.add(sha256(m.value));
+        if (stopped) return;
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
+  const done = (async () => {
+    await producer.connect();
+    const started = Date.now();
+    const perChunkMs = (o.durationMs * chunk) / o.corpus.length;
+    while (!stopped && index < o.corpus.length) {
+      const due = started + (index / chunk) * perChunkMs;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const part = o.corpus.slice(index, index + chunk);
+      await sendChunk(part);
+      index += part.length;
+    }
+    await producer.disconnect().catch(() => {});
+  })();
+
+  return {
+    acks,
+    retriedInvalidShas: retried,
+    get failedSends() {
+      return failedSends;
+    },
+    sent: () => acks.length,
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { buildCorpus, countByKind } from './corpus.ts';
+
+const size = { valid: 300, invalid: 60, duplicates: 20, updates: 10 };
+
+describe('buildCorpus', () => {
+  it('has the asked counts, repeats only earlier uids, and one partition per uid', () => {
+    const corpus = buildCorpus({ ...size, seed: 7, partitions: 3, maxBytes: 4096 });
+    const count = (t: string) => corpus.filter((m) => m.type === t).length;
+    expect([count('valid'), count('invalid'), count('duplicate'), count('update')]).toEqual([
+      300, 60, 20, 10,
+    ]);
+    const first = new Map<string, { seq: number; partition: number }>();
+    for (const m of corpus) {
+      if (m.type === 'invalid') continue;
+      const seen = first.get(m.key);
+      if (m.type === 'valid') {
+        expect(seen).toBeUndefined();
+        first.set(m.key, { seq: m.seq, partition: m.partition });
+      } else {
+        expect(seen?.seq).toBeLessThan(m.seq);
+        expect(seen?.partition).toBe(m.partition);
+      }
+    }
+    expect(countByKind(corpus).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('is a pure function of the seed', () => {
+    const a = buildCorpus({ ...size, seed: 11, partitions: 3, maxBytes: 4096 });
+    const b = buildCorpus({ ...size, seed: 11, partitions: 3, maxBytes: 4096 });
+    const c = buildCorpus({ ...size, seed: 12, partitions: 3, maxBytes: 4096 });
+    expect(b).toEqual(a);
+    expect(c.map((m) => m.key)).not.toEqual(a.map((m) => m.key));
+  });
+
+  it('makes duplicates byte-identical to the latest version and updates new content', () => {
+    const corpus = buildCorpus({ ...size, seed: 3, partitions: 3, maxBytes: 4096 });
+    const latest = new Map<string, string>();
+    for (const m of corpus) {
+      if (m.type === 'invalid') continue;
+      if (m.type === 'duplicate') expect(m.value).toBe(latest.get(m.key));
+      if (m.type === 'update') expect(m.value).not.toBe(latest.get(m.key));
+      latest.set(m.key, m.value as string);
+    }
+  });
+});

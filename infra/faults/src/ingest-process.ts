@@ -1,0 +1,119 @@
+// The ingest service as a child process the suite owns: spawned from this process (so its pid is
+// ours), its JSON log kept in a file, and every exit classified as caused by the suite or not.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+export type ExitRecord = {
+  pid: number;
+  at: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** what the suite did to cause it, or undefined when nothing did */
+  cause: string | undefined;
+};
+
+export type IngestProcess = {
+  start(extraEnv?: Record<string, string>): Promise<void>;
+  /** sends `signal` and waits for the exit; `cause` names the fault */
+  signal(signal: NodeJS.Signals, cause: string): Promise<ExitRecord>;
+  /** for a self-inflicted exit (the crash hook): wait for it, attributing it to `cause` */
+  expectExit(cause: string, timeoutMs: number): Promise<ExitRecord>;
+  running(): boolean;
+  pid(): number | undefined;
+  exits: ExitRecord[];
+  port: number;
+  /** log lines since start (parsed JSON where possible) */
+  logLines(): Record<string, unknown>[];
+};
+
+export type IngestProcessOptions = {
+  repoRoot: string;
+  nodePath: string;
+  env: Record<string, string>;
+  port: number;
+  logDir: string;
+};
+
+export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
+  let child: ChildProcess | undefined;
+  let expected: string | undefined;
+  let exitWaiter: ((r: ExitRecord) => void) | undefined;
+  let generation = 0;
+  const exits: ExitRecord[] = [];
+  const lines: Record<string, unknown>[] = [];
+  let log: WriteStream | undefined;
+
+  function attach(c: ChildProcess): void {
+    let partial = '';
+    const onData = (chunk: Buffer) => {
+      log?.write(chunk);
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        if (!line.trim()) continue;
+        try {
+          lines.push({ ...(JSON.parse(line) as Record<string, unknown>), _gen: generation });
+        } catch {
+          lines.push({ msg: line, _gen: generation, _raw: true });
+        }
+      }
+    };
+    c.stdout?.on('data', onData);
+    c.stderr?.on('data', onData);
+    c.on('exit', (code, signal) => {
+      const rec: ExitRecord = { pid: c.pid ?? -1, at: Date.now(), code, signal, cause: expected };
+      exits.push(rec);
+      expected = undefined;
+      if (child === c) child = undefined;
+      exitWaiter?.(rec);
+      exitWaiter = undefined;
+    });
+  }
+
+  const waitExit = (timeoutMs: number) =>
+    new Promise<ExitRecord>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('ingest did not exit in time')), timeoutMs);
+      exitWaiter = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+    });
+
+  return {
+    exits,
+    port: o.port,
+    logLines: () => lines,
+    running: () => child !== undefined,
+    pid: () => child?.pid,
+    async start(extraEnv = {}) {
+      if (child) throw new Error('ingest already running');
+      generation++;
+      log ??= createWriteStream(join(o.logDir, 'ingest.log'), { flags: 'a' });
+      log.write(`\n### start #${generation} ${new Date().toISOString()}\n`);
+      // cwd: the log dir, so a developer's .env at the repo root (dotenv) cannot leak in
+      const c = spawn(o.nodePath, [join(o.repoRoot, 'apps/ingest/src/main.ts')], {
+        cwd: o.logDir,
+        env: { PATH: process.env.PATH ?? '', ...o.env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child = c;
+      attach(c);
+    },
+    async signal(signal, cause) {
+      const c = child;
+      if (!c?.pid) throw new Error(`cannot send ${signal}: ingest is not running`);
+      const done = waitExit(60_000);
+      expected = cause;
+      c.kill(signal);
+      return done;
+    },
+    async expectExit(cause, timeoutMs) {
+      if (!child) throw new Error('ingest is not running');
+      const done = waitExit(timeoutMs);
+      expected = cause;
+      return done;
+    },
+  };
+}

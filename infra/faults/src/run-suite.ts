@@ -1,0 +1,347 @@
+// One run of the fault suite: own servers, the ingest service as an owned child, the corpus sent
+// with an ack log, the seeded fault schedule, quiescence, the checks, and the figures for the report.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { startAckProducer } from './ack-producer.ts';
+import { type CheckResult, check, compareServed, type ServedCheck } from './check.ts';
+import { buildCorpus, countByKind } from './corpus.ts';
+import { createIngestProcess, type ExitRecord } from './ingest-process.ts';
+import { type FaultRecord, type InjectDeps, injectFault } from './inject.ts';
+import {
+  createLagReader,
+  fetchAll,
+  isReady,
+  metricValue,
+  readDlq,
+  readRows,
+  scrapeMetrics,
+} from './observe.ts';
+import { planFaults } from './schedule.ts';
+import { createFaultServers } from './servers.ts';
+import type { RunSettings } from './settings.ts';
+
+export type MemoryCheck = ServedCheck & {
+  storeCount: number;
+  rows: number;
+  /** lookups answered from PostgreSQL instead of memory while fetching every uid */
+  databaseLookups: number;
+};
+
+export type SuiteResult = {
+  settings: RunSettings;
+  startedAt: string;
+  durationMs: number;
+  produceMs: number;
+  kindCounts: Record<string, number>;
+  acked: number;
+  failedSends: number;
+  topicMessages: number;
+  faults: FaultRecord[];
+  lagZeroAfterLastFaultMs: number | undefined;
+  check: CheckResult;
+  memoryAtEnd: MemoryCheck;
+  memoryAfterRestart: MemoryCheck;
+  exits: ExitRecord[];
+  unexpectedExits: ExitRecord[];
+  handledByIngest: number;
+  redeliveries: number;
+  duplicateCounter: number;
+  failures: string[];
+  extra: Record<string, unknown>;
+};
+
+export type SuiteContext = {
+  settings: RunSettings;
+  repoRoot: string;
+  home: string;
+  log(line: string): void;
+  /** runs while ingest is up and the corpus is stored (HTTP and config abuse) */
+  afterChecks?(ingestPort: number, env: Record<string, string>): Promise<Record<string, unknown>>;
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
+  const { settings, log } = ctx;
+  const t0 = Date.now();
+  const runDir = join(ctx.home, `run-${settings.seed}`);
+  mkdirSync(runDir, { recursive: true });
+  const servers = createFaultServers({
+    home: ctx.home,
+    kafkaPort: settings.kafkaPort,
+    pgPort: settings.pgPort,
+  });
+  const topic = 'orders-faults';
+  const dlqTopic = `${topic}.dlq`;
+  const groupId = 'orders-faults-ingest';
+  const maxBytes = 256 * 1024;
+
+  log(`building the corpus (seed ${settings.seed}, ${JSON.stringify(settings.corpus)})`);
+  const corpus = buildCorpus({
+    ...settings.corpus,
+    seed: settings.seed,
+    partitions: settings.partitions,
+    maxBytes,
+  });
+
+  log(
+    `starting own Kafka on 127.0.0.1:${settings.kafkaPort} and PostgreSQL on :${settings.pgPort}`,
+  );
+  const ingest = createIngestProcess({
+    repoRoot: ctx.repoRoot,
+    nodePath: process.execPath,
+    logDir: runDir,
+    port: await freePort(),
+    env: {},
+  });
+  let ingestEnv: Record<string, string> = {};
+  let stopping = false;
+  try {
+    await servers.start();
+    const admin = new Kafka({
+      clientId: 'orders-faults-admin',
+      brokers: servers.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: settings.partitions }],
+      waitForLeaders: true,
+    });
+    await admin.disconnect();
+
+    ingestEnv = {
+      LOG_LEVEL: 'info',
+      POSTGRES_USER: servers.pg.user,
+      POSTGRES_PASSWORD: servers.pg.password,
+      POSTGRES_DB: servers.pg.database,
+      DB_HOST: servers.pg.host,
+      DB_PORT: String(servers.pg.port),
+      KAFKA_BROKERS: servers.brokers.join(','),
+      KAFKA_TOPIC: topic,
+      KAFKA_DLQ_TOPIC: dlqTopic,
+      KAFKA_GROUP_ID: groupId,
+      KAFKA_TOPIC_PARTITIONS: String(settings.partitions),
+      KAFKA_MAX_BYTES: '256KiB',
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: String(ingest.port),
+      // the corpus' dates are fixed in the past (seeded): keep them all in memory
+      MEMORY_MAX_AGE: '3650d',
+    };
+    const startIngest = (extra: Record<string, string> = {}) =>
+      ingest.start({ ...ingestEnv, ...extra });
+    const wrapped = { ...ingest, start: startIngest } as typeof ingest;
+
+    let restarting = false;
+    // supervisor: an exit nobody caused is recorded (a failure) and ingest restarted
+    const supervisor = setInterval(() => {
+      if (stopping || ingest.running()) return;
+      const last = ingest.exits[ingest.exits.length - 1];
+      if (last && last.cause === undefined && Date.now() - last.at > 1_000 && !restarting) {
+        log(`UNEXPECTED ingest exit (code ${last.code}, signal ${last.signal}); restarting it`);
+        restarting = true;
+        void startIngest().finally(() => {
+          restarting = false;
+        });
+      }
+    }, 500);
+
+    await startIngest();
+    const lag = await createLagReader(servers.brokers, topic, groupId);
+    const readyBy = Date.now() + 120_000;
+    while (!(await isReady(ingest.port))) {
+      if (Date.now() > readyBy) throw new Error('ingest never became ready (see its log)');
+      await sleep(200);
+    }
+    log(`ingest ready on 127.0.0.1:${ingest.port} (log ${join(runDir, 'ingest.log')})`);
+
+    // /metrics of each ingest process, sampled: what each processed before it died
+    const handled = new Map<number, { messages: number; duplicates: number }>();
+    const sample = async () => {
+      const pid = ingest.pid();
+      const text = await scrapeMetrics(ingest.port);
+      if (pid === undefined || text === undefined || ingest.pid() !== pid) return;
+      handled.set(pid, {
+        messages: metricValue(text, 'orders_ingest_batch_size_sum'),
+        duplicates: metricValue(text, 'orders_duplicate_deliveries_total'),
+      });
+    };
+    const sampler = setInterval(() => void sample(), 300);
+
+    const produceStarted = Date.now();
+    const producer = startAckProducer({
+      brokers: servers.brokers,
+      topic,
+      corpus,
+      durationMs: settings.produceMs,
+    });
+    log(`producing ${corpus.length} messages over ~${settings.produceMs / 1000} s`);
+
+    const faults: FaultRecord[] = [];
+    const deps: InjectDeps = { ingest: wrapped, servers, lag, sample, log };
+    if (!settings.noFaults) {
+      const plan = planFaults(settings.seed, { min: 1_500, max: 5_000 });
+      log(`fault schedule: ${plan.map((f) => f.kind).join(', ')}`);
+      for (const f of plan) {
+        await sleep(f.gapMs);
+        faults.push(await injectFault(f, deps));
+      }
+    }
+    await producer.done;
+    const produceMs = Date.now() - produceStarted;
+    log(
+      `produced: ${producer.acks.length} acked, ${producer.failedSends} failed sends retried (${produceMs} ms)`,
+    );
+
+    // quiesce: lag 0, measured from the last fault's repair (or from the end of production)
+    const from = faults.at(-1)?.repairedAt ?? Date.now();
+    let lagZeroAfterLastFaultMs: number | undefined;
+    while (Date.now() - from < 180_000) {
+      const l = await lag.lag().catch(() => -1);
+      if (l === 0 && (await isReady(ingest.port))) {
+        lagZeroAfterLastFaultMs = Date.now() - from;
+        break;
+      }
+      await sleep(250);
+    }
+    log(
+      `lag 0 ${lagZeroAfterLastFaultMs === undefined ? 'NOT reached' : `${lagZeroAfterLastFaultMs} ms after the last fault`}`,
+    );
+    await sample();
+    clearInterval(sampler);
+
+    const admin2 = new Kafka({
+      clientId: 'orders-faults-admin',
+      brokers: servers.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin2.connect();
+    const ends = await admin2.fetchTopicOffsets(topic);
+    await admin2.disconnect();
+    const topicMessages = ends.reduce((s, p) => s + Number(BigInt(p.high) - BigInt(p.low)), 0);
+
+    const url = `postgres://orders:orders@127.0.0.1:${settings.pgPort}/orders`;
+    const rows = await readRows(url);
+    const dlq = await readDlq(servers.brokers, dlqTopic);
+    const result = check({
+      acks: producer.acks,
+      rows,
+      dlq,
+      unackedInvalidShas: producer.retriedInvalidShas,
+    });
+    log(
+      `check: ${result.stored} stored, lost ${result.lost}, unexpected ${result.unexpected}, DLQ ${result.dlq.distinctSourceOffsets}/${result.dlq.expected}`,
+    );
+
+    const memoryCheck = async (): Promise<MemoryCheck> => {
+      const before = (await scrapeMetrics(ingest.port)) ?? '';
+      const served = await fetchAll(
+        ingest.port,
+        rows.map((r) => r.uid),
+      );
+      const after = (await scrapeMetrics(ingest.port)) ?? '';
+      const lookups = (t: string) =>
+        metricValue(t, 'orders_read_through_lookups_total', { result: 'database' });
+      return {
+        ...compareServed(rows, served),
+        storeCount: metricValue(after, 'orders_store_orders'),
+        rows: rows.length,
+        databaseLookups: lookups(after) - lookups(before),
+      };
+    };
+    const memoryAtEnd = await memoryCheck();
+    log(
+      `memory vs PostgreSQL: ${memoryAtEnd.storeCount} in memory, ${memoryAtEnd.mismatched} differ, ${memoryAtEnd.missing} missing`,
+    );
+
+    // restart: memory rebuilt from PostgreSQL must serve the same bytes
+    await ingest.signal('SIGTERM', 'restart check');
+    await startIngest();
+    while (!(await isReady(ingest.port))) await sleep(200);
+    const memoryAfterRestart = await memoryCheck();
+    log(
+      `after restart: ${memoryAfterRestart.storeCount} in memory, ${memoryAfterRestart.mismatched} differ, ${memoryAfterRestart.missing} missing`,
+    );
+
+    const extra = (await ctx.afterChecks?.(ingest.port, ingestEnv)) ?? {};
+
+    stopping = true;
+    clearInterval(supervisor);
+    await ingest.signal('SIGTERM', 'end of run');
+    await lag.close();
+
+    const unexpectedExits = ingest.exits.filter((e) => e.cause === undefined);
+    const handledByIngest = [...handled.values()].reduce((s, h) => s + h.messages, 0);
+    const duplicateCounter = [...handled.values()].reduce((s, h) => s + h.duplicates, 0);
+    const redeliveries = Math.max(0, handledByIngest - topicMessages);
+
+    const failures = [...result.failures];
+    const memFail = (label: string, m: MemoryCheck) => {
+      if (m.missing > 0 || m.mismatched > 0)
+        failures.push(`${label}: ${m.missing} not served, ${m.mismatched} differ from PostgreSQL`);
+      if (m.storeCount !== m.rows)
+        failures.push(`${label}: memory holds ${m.storeCount}, PostgreSQL ${m.rows}`);
+      if (m.databaseLookups > 0)
+        failures.push(`${label}: ${m.databaseLookups} lookups were not in memory`);
+    };
+    memFail('memory at the end', memoryAtEnd);
+    memFail('memory after a restart', memoryAfterRestart);
+    if (lagZeroAfterLastFaultMs === undefined || lagZeroAfterLastFaultMs > 60_000) {
+      failures.push(
+        `consumer lag not 0 within 60 s of the last fault (${lagZeroAfterLastFaultMs ?? 'never'} ms)`,
+      );
+    }
+    if (unexpectedExits.length > 0)
+      failures.push(`${unexpectedExits.length} ingest exits the suite did not cause`);
+    for (const f of faults)
+      if (f.recoveryMs === undefined) failures.push(`no recovery after ${f.kind}`);
+    const sigterm = faults.find((f) => f.kind === 'ingest-sigterm');
+    if (sigterm?.detail.includes('NOT 0')) failures.push('SIGTERM did not exit 0');
+    if (!settings.noFaults && redeliveries === 0)
+      failures.push('0 duplicate deliveries absorbed: the kills never landed mid-batch');
+    for (const [k, v] of Object.entries(extra)) {
+      const f = (v as { failures?: string[] }).failures;
+      if (f) for (const x of f) failures.push(`${k}: ${x}`);
+    }
+
+    return {
+      settings,
+      startedAt: new Date(t0).toISOString(),
+      durationMs: Date.now() - t0,
+      produceMs,
+      kindCounts: Object.fromEntries(countByKind(corpus)),
+      acked: producer.acks.length,
+      failedSends: producer.failedSends,
+      topicMessages,
+      faults,
+      lagZeroAfterLastFaultMs,
+      check: result,
+      memoryAtEnd,
+      memoryAfterRestart,
+      exits: ingest.exits,
+      unexpectedExits,
+      handledByIngest,
+      redeliveries,
+      duplicateCounter,
+      failures,
+      extra,
+    };
+  } finally {
+    stopping = true;
+    if (ingest.running()) await ingest.signal('SIGKILL', 'cleanup').catch(() => {});
+    await servers.stopAll();
+  }
+}

@@ -1,0 +1,156 @@
+// The suite's own Kafka broker and PostgreSQL cluster, on ports and data dirs nobody else uses:
+// the suite kills and restarts them, so it must never touch the shared dev servers. Every pid is
+// ours (started here, checked against its command line before any signal).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  brokerLayout,
+  checkAppRole,
+  clusterLayout,
+  ensureRoleAndDatabase,
+  findServerBinDir,
+  isAlive,
+  isOurBroker,
+  isPortOpen,
+  jarsCached,
+  kafkaRoundTrip,
+  paths,
+  resolveJars,
+  sleep,
+  startBroker,
+  startLocalCluster,
+  stopBroker,
+  stopLocalCluster,
+  waitForBroker,
+} from '@orders/infra/servers';
+import pg from 'pg';
+
+export type FaultServersOptions = { home: string; kafkaPort: number; pgPort: number };
+
+export type PgSettings = {
+  user: string;
+  password: string;
+  database: string;
+  host: string;
+  port: number;
+};
+
+export type FaultServers = {
+  brokers: string[];
+  pg: PgSettings;
+  /** superuser URL over our cluster's private socket (for pg_terminate_backend, drops) */
+  adminQuery(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
+  start(): Promise<void>;
+  killBroker(): Promise<void>;
+  startBroker(): Promise<void>;
+  restartPostgres(mode: 'fast' | 'immediate'): Promise<void>;
+  stopPostgres(mode: 'fast' | 'immediate'): Promise<void>;
+  startPostgres(): Promise<void>;
+  stopAll(): Promise<void>;
+};
+
+export function createFaultServers(o: FaultServersOptions): FaultServers {
+  const kafkaLayout = brokerLayout(join(o.home, 'kafka'));
+  const pgLayout = clusterLayout(join(o.home, 'pg'));
+  const brokers = [`127.0.0.1:${o.kafkaPort}`];
+  const pgSettings: PgSettings = {
+    user: 'orders',
+    password: 'orders',
+    database: 'orders',
+    host: '127.0.0.1',
+    port: o.pgPort,
+  };
+  let brokerPid: number | undefined;
+  let pgCtl: string | undefined;
+
+  const brokerUp = async () => {
+    brokerPid = await startBroker(o.kafkaPort, kafkaLayout);
+    await waitForBroker(brokers, brokerPid, 120_000, kafkaLayout);
+  };
+
+  const pgUp = async () => {
+    const started = await startLocalCluster(pgSettings, pgLayout);
+    pgCtl = started.pgCtl;
+  };
+
+  /** A broker or cluster left by an earlier run that crashed: stop it (it is ours by path). */
+  async function clearLeftovers(): Promise<void> {
+    if (existsSync(kafkaLayout.pid)) {
+      const pid = Number(readFileSync(kafkaLayout.pid, 'utf8').trim());
+      if (pid > 0 && isAlive(pid) && isOurBroker(pid, kafkaLayout)) await stopBroker(pid, 5_000);
+    }
+    const bin = findServerBinDir();
+    if (bin && existsSync(join(pgLayout.data, 'postmaster.pid'))) {
+      await stopLocalCluster(`${bin}/pg_ctl`, pgLayout.data, 'immediate').catch(() => {});
+    }
+  }
+
+  return {
+    brokers,
+    pg: pgSettings,
+    async adminQuery(sql, params) {
+      const client = new pg.Client({
+        host: pgLayout.socketDir,
+        port: o.pgPort,
+        user: 'postgres',
+        database: 'postgres',
+      });
+      client.on('error', () => {});
+      await client.connect();
+      try {
+        return await client.query(sql, params);
+      } finally {
+        await client.end().catch(() => {});
+      }
+    },
+    async start() {
+      await clearLeftovers();
+      for (const port of [o.kafkaPort, o.kafkaPort + 1, o.pgPort]) {
+        if (await isPortOpen('127.0.0.1', port)) {
+          throw new Error(`port ${port} is taken; the fault suite needs it for its own servers`);
+        }
+      }
+      // fresh broker data per suite run (topics, offsets); the cluster is re-initialised too, so
+      // a run never sees an earlier run's rows
+      rmSync(kafkaLayout.data, { recursive: true, force: true });
+      rmSync(pgLayout.home, { recursive: true, force: true });
+      if (!jarsCached()) await resolveJars();
+      await Promise.all([brokerUp(), pgUp()]);
+      await ensureRoleAndDatabase(pgSettings, {
+        socketDir: pgLayout.socketDir,
+        port: o.pgPort,
+        osUser: 'self',
+      });
+      if ((await checkAppRole(pgSettings)) !== 'ok')
+        throw new Error('fault cluster: role setup failed');
+      await kafkaRoundTrip(brokers);
+    },
+    async killBroker() {
+      if (brokerPid === undefined || !isOurBroker(brokerPid, kafkaLayout)) {
+        throw new Error('killBroker: no broker of ours is running');
+      }
+      const pid = brokerPid;
+      process.kill(-pid, 'SIGKILL');
+      while (isAlive(pid)) await sleep(50);
+      brokerPid = undefined;
+    },
+    startBroker: brokerUp,
+    async stopPostgres(mode) {
+      await stopLocalCluster(pgCtl as string, pgLayout.data, mode);
+    },
+    startPostgres: pgUp,
+    async restartPostgres(mode) {
+      await stopLocalCluster(pgCtl as string, pgLayout.data, mode);
+      await pgUp();
+    },
+    async stopAll() {
+      if (brokerPid !== undefined && isAlive(brokerPid) && isOurBroker(brokerPid, kafkaLayout)) {
+        await stopBroker(brokerPid, 10_000);
+      }
+      brokerPid = undefined;
+      if (pgCtl) await stopLocalCluster(pgCtl, pgLayout.data, 'fast').catch(() => {});
+    },
+  };
+}
+
+export { paths };

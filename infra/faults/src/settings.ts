@@ -1,0 +1,48 @@
+// Run settings from the environment: scale, seed, ports. Two scales: `full` is issue 6's corpus,
+// `small` the same faults on a tenth of the corpus (CI).
+import type { CorpusSize } from './corpus.ts';
+
+export type Scale = 'full' | 'small';
+
+export type RunSettings = {
+  scale: Scale;
+  seed: number;
+  corpus: CorpusSize;
+  /** how long the producer spreads the corpus over (the faults happen inside this window) */
+  produceMs: number;
+  partitions: number;
+  kafkaPort: number;
+  pgPort: number;
+  /** skip the fault schedule (a clean baseline run) */
+  noFaults: boolean;
+};
+
+const SCALES: Record<Scale, { corpus: CorpusSize; produceMs: number }> = {
+  full: {
+    corpus: { valid: 20_000, invalid: 1_000, duplicates: 500, updates: 200 },
+    produceMs: 150_000,
+  },
+  small: {
+    corpus: { valid: 2_000, invalid: 220, duplicates: 50, updates: 20 },
+    produceMs: 110_000,
+  },
+};
+
+export function readRunSettings(env: Record<string, string | undefined>): RunSettings {
+  const scale = (env.FAULTS_SCALE ?? 'full') as Scale;
+  if (!(scale in SCALES)) throw new Error(`FAULTS_SCALE must be full or small, got "${scale}"`);
+  const seedText = env.FAULTS_SEED;
+  const seed = seedText ? Number(seedText) : Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`FAULTS_SEED must be a non-negative integer, got "${seedText}"`);
+  return {
+    scale,
+    seed,
+    corpus: SCALES[scale].corpus,
+    produceMs: Number(env.FAULTS_PRODUCE_MS ?? SCALES[scale].produceMs),
+    partitions: 3,
+    kafkaPort: Number(env.FAULTS_KAFKA_PORT ?? 19092),
+    pgPort: Number(env.FAULTS_PG_PORT ?? 25432),
+    noFaults: env.FAULTS_NONE === '1',
+  };
+}
