@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Router } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import type { ApiDeps } from './deps.ts';
 import { type ApiLogger, createErrorHandler, notFoundHandler } from './http-error.ts';
@@ -19,6 +20,9 @@ import { createStatsSource } from './stats.ts';
 export type CreateAppOptions = {
   /** Mount the web page at `/` (default true). */
   page?: boolean;
+  /** Hono router (default RegExpRouter); an option so bench/http.bench.ts can compare them. */
+  // biome-ignore lint/suspicious/noExplicitAny: hono's handler/route tuple types are internal
+  router?: () => Router<any>;
 };
 
 /**
@@ -42,8 +46,8 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
     deps.stats ?? createStatsSource({ metrics, store, ...(deps.now ? { now: deps.now } : {}) });
 
   // RegExpRouter alone: one precompiled regexp for all routes (bench/http.bench.ts compares it with
-  // the default SmartRouter, which picks the same router after a first-request trial).
-  const app = new Hono({ router: new RegExpRouter() });
+  // the default SmartRouter and LinearRouter).
+  const app = new Hono({ router: options.router?.() ?? new RegExpRouter() });
   app.onError(createErrorHandler(logger));
   app.notFound((c) => {
     setRouteLabel(c.req.raw, 'unmatched');
