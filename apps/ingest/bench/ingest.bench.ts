@@ -20,8 +20,9 @@ import { configFrom, freePort, rowCount, waitFor } from '../test/harness.ts';
 
 const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
 const RESTORE = Math.min(100_000, TOTAL);
+const SKIP_RESTORE = process.env.BENCH_SKIP_RESTORE === '1';
 const STEADY_RATE = 5_000;
-const STEADY_SECONDS = 15;
+const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 15);
 const PARTITIONS = 6;
 const root = join(import.meta.dirname, '../../..');
 const log = (line: string) => process.stderr.write(`[bench:ingest] ${line}\n`);
@@ -208,7 +209,17 @@ mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 
-await database.drop();
+// autovacuum may still be busy on the fresh table: retry the drop for a while
+await waitFor(
+  () =>
+    database.drop().then(
+      () => true,
+      () => false,
+    ),
+  60_000,
+  'benchmark database dropped',
+  1_000,
+).catch((err) => log(String(err)));
 await topic.delete();
 const admin = kafka.admin();
 await admin.connect();

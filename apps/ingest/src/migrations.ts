@@ -1,43 +1,65 @@
-// Idempotent schema, applied at start. A transaction-scoped advisory lock serialises concurrent
-// starts (two instances booting together must not race on CREATE … IF NOT EXISTS, which is not
-// concurrency-safe for the catalog).
+// Idempotent, versioned schema, applied at start. A transaction-scoped advisory lock serialises
+// concurrent starts (two instances booting together must not race on CREATE … IF NOT EXISTS, which
+// is not concurrency-safe for the catalog), and `orders_schema` records which steps ran, so a
+// restart does not take ALTER TABLE locks again.
 import type { Db } from './db.ts';
 
 // Arbitrary constant: "orders" in ASCII, fits in int8.
 const MIGRATION_LOCK_KEY = 0x6f7264657273;
 
-export const SCHEMA_VERSION = 1;
-
-const STATEMENTS = [
-  `CREATE TABLE IF NOT EXISTS orders (
-    -- assigned once per order_uid by PostgreSQL; an update never changes it
-    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    order_uid      text        NOT NULL UNIQUE,
-    -- the order as JSONB (queryable); key order is PostgreSQL's, so it is NOT what we serve
-    data           jsonb       NOT NULL,
-    -- the canonical served bytes (model.canonicalJson) and their ETag, stored so a restore or a
-    -- read-through serves exactly the bytes served before a restart without re-serialising
-    body           text        NOT NULL,
-    etag           text        NOT NULL,
-    date_created   timestamptz,
-    -- the Kafka coordinates of the version stored: the version order (see orders-repo.ts)
-    src_partition  integer     NOT NULL,
-    src_offset     bigint      NOT NULL,
-    src_timestamp  timestamptz,
-    version        integer     NOT NULL DEFAULT 1,
-    ingested_at    timestamptz NOT NULL DEFAULT now(),
-    updated_at     timestamptz NOT NULL DEFAULT now()
-  )`,
-  `CREATE TABLE IF NOT EXISTS orders_schema (
-    version    integer PRIMARY KEY,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  )`,
-  `INSERT INTO orders_schema (version) VALUES (${SCHEMA_VERSION}) ON CONFLICT DO NOTHING`,
+const STEPS: { version: number; statements: string[] }[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS orders (
+        -- assigned once per order_uid by PostgreSQL; an update never changes it
+        id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        order_uid      text        NOT NULL UNIQUE,
+        -- the order as JSONB (queryable); key order is PostgreSQL's, so it is NOT what we serve
+        data           jsonb       NOT NULL,
+        -- the canonical served bytes (model.canonicalJson) and their ETag, stored so a restore or
+        -- a read-through serves exactly the bytes served before a restart, without re-encoding
+        body           text        NOT NULL,
+        etag           text        NOT NULL,
+        date_created   timestamptz,
+        -- the Kafka coordinates of the stored version: the version order (see orders-repo.ts)
+        src_partition  integer     NOT NULL,
+        src_offset     bigint      NOT NULL,
+        src_timestamp  timestamptz,
+        version        integer     NOT NULL DEFAULT 1,
+        ingested_at    timestamptz NOT NULL DEFAULT now(),
+        updated_at     timestamptz NOT NULL DEFAULT now()
+      )`,
+      // Rows (~3 KB with data + body) stay inline and uncompressed: pglz compression of every
+      // row cost ~40 % of upsert throughput in bench/ingest.bench.ts; the disk cost is ~1.4x.
+      `ALTER TABLE orders
+        ALTER COLUMN data SET STORAGE MAIN,
+        ALTER COLUMN body SET STORAGE MAIN,
+        SET (toast_tuple_target = 8160)`,
+    ],
+  },
 ];
 
-export async function migrate(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
+export const SCHEMA_VERSION = STEPS.length;
+
+export async function migrate(db: Db): Promise<{ applied: number[] }> {
+  return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-    for (const sql of STATEMENTS) await tx.query(sql);
+    await tx.query(`CREATE TABLE IF NOT EXISTS orders_schema (
+      version    integer PRIMARY KEY,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ v: number | null }>(
+      'SELECT max(version) AS v FROM orders_schema',
+    );
+    const current = rows[0]?.v ?? 0;
+    const applied: number[] = [];
+    for (const step of STEPS) {
+      if (step.version <= current) continue;
+      for (const sql of step.statements) await tx.query(sql);
+      await tx.query('INSERT INTO orders_schema (version) VALUES ($1)', [step.version]);
+      applied.push(step.version);
+    }
+    return { applied };
   });
 }

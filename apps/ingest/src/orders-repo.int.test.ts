@@ -66,6 +66,25 @@ describe('orders repo (real PostgreSQL)', () => {
     expect((await repo.getById(row?.id ?? -1))?.uid).toBe('r-a');
   });
 
+  it('stores and returns the canonical bytes exactly, unicode and escapes included', async () => {
+    const tricky = valid('r-u', 4, 1, {
+      delivery: {
+        ...(makeOrder('x').delivery as Record<string, unknown>),
+        name: 'Zoë "Q" \\ \u2028 😀 </script>',
+      },
+      zz_unknown: { b: [1, 2.5, -0, 1.5e-7], a: 'é' },
+    });
+    await db.transaction((tx) => repo.upsert(tx, [tricky]));
+    const row = await repo.getByUid('r-u');
+    expect(row?.body.toString()).toBe(tricky.body.toString());
+    expect(row?.body.equals(tricky.body)).toBe(true);
+    const [restored] = await (async () => {
+      for await (const page of repo.newest({ maxOrders: 1, maxBytes: 1e9 })) return page;
+      return [];
+    })();
+    expect(restored?.body.equals(tricky.body)).toBe(true);
+  });
+
   it('a newer offset wins, an older replay never overwrites it, the id is kept', async () => {
     const v1 = valid('r-b', 1, 100, { locale: 'en' });
     const v2 = valid('r-b', 1, 105, { locale: 'ru' });
