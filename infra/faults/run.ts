@@ -3,6 +3,8 @@
 // docs/reliability.md and exits non-zero when a check fails.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runConfigAbuse } from './src/config-abuse.ts';
+import { runHttpAbuse } from './src/http-abuse.ts';
 import { renderReport } from './src/report.ts';
 import { runSuite } from './src/run-suite.ts';
 import { readRunSettings } from './src/settings.ts';
@@ -17,7 +19,34 @@ const log = (line: string) =>
 log(`seed ${settings.seed} (replay with FAULTS_SEED=${settings.seed}), scale ${settings.scale}`);
 
 try {
-  const result = await runSuite({ settings, repoRoot, home: join(repoRoot, '.infra/faults'), log });
+  const home = join(repoRoot, '.infra/faults');
+  const result = await runSuite({
+    settings,
+    repoRoot,
+    home,
+    log,
+    async afterChecks(port, env, uids) {
+      log('HTTP abuse (traversal, odd keys, methods, bodies, 1,000 concurrent, slowloris)');
+      const headersTimeoutMs = Number(env.SERVER_HEADERS_TIMEOUT_MS ?? 10_000);
+      const http = await runHttpAbuse({ port, present: uids, headersTimeoutMs });
+      log(`HTTP abuse: ${http.failures.length === 0 ? 'ok' : http.failures.join('; ')}`);
+      log('config abuse (each variable set to a bad value)');
+      const config = await runConfigAbuse({
+        repoRoot,
+        nodePath: process.execPath,
+        cwd: home,
+        // valid, and pointing at nothing: a bad value must stop the process before any I/O
+        baseEnv: {
+          KAFKA_BROKERS: '127.0.0.1:1',
+          DB_PORT: '1',
+          SERVER_PORT: '0',
+          LOG_LEVEL: 'error',
+        },
+      });
+      log(`config abuse: ${config.failures.length === 0 ? 'ok' : config.failures.join('; ')}`);
+      return { 'HTTP abuse': http, 'Config abuse': config };
+    },
+  });
   const report = renderReport(result);
   const out = process.env.FAULTS_REPORT ?? join(repoRoot, 'docs/reliability.md');
   writeFileSync(out, report);

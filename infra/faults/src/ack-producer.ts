@@ -21,6 +21,8 @@ export type AckProducer = {
   failedSends: number;
   sent(): number;
   done: Promise<void>;
+  /** send the rest without pacing (the faults are over) */
+  hurry(): void;
   stop(): void;
 };
 
@@ -40,6 +42,7 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
   const retried = new Set<string>();
   let failedSends = 0;
   let stopped = false;
+  let hurried = false;
   let index = 0;
 
   async function sendChunk(messages: CorpusMessage[]): Promise<void> {
@@ -82,7 +85,7 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
     const perChunkMs = (o.durationMs * chunk) / o.corpus.length;
     while (!stopped && index < o.corpus.length) {
       const due = started + (index / chunk) * perChunkMs;
-      const wait = due - Date.now();
+      const wait = hurried ? 0 : due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const part = o.corpus.slice(index, index + chunk);
       await sendChunk(part);
@@ -99,6 +102,9 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
     },
     sent: () => acks.length,
     done,
+    hurry: () => {
+      hurried = true;
+    },
     stop: () => {
       stopped = true;
     },

@@ -20,30 +20,36 @@ export type InjectDeps = {
   lag: LagReader;
   /** take a last /metrics sample before the suite stops ingest */
   sample(): Promise<void>;
+  productionOver(): boolean;
   log(line: string): void;
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Ready, then committed offsets past their value at repair time (or nothing left to consume). */
+/**
+ * Ready, and a message produced after the repair consumed and committed (committed offsets past
+ * the high watermarks seen at repair time); once production is over, ready with lag 0.
+ */
 export async function waitRecovered(
   d: InjectDeps,
   since: number,
-  timeoutMs = 90_000,
+  timeoutMs = 120_000,
 ): Promise<number | undefined> {
   const deadline = since + timeoutMs;
-  let base: bigint | undefined;
+  let highAtRepair: bigint | undefined;
   while (Date.now() < deadline) {
     try {
-      base ??= await d.lag.committed();
+      const now = await d.lag.positions();
+      highAtRepair ??= now.high;
       if (await isReady(d.ingest.port)) {
-        const [committed, lag] = [await d.lag.committed(), await d.lag.lag()];
-        if (committed > base || lag === 0) return Date.now() - since;
+        const past = now.committed > highAtRepair;
+        const idle = d.productionOver() && now.committed === now.high;
+        if (past || idle) return Date.now() - since;
       }
     } catch {
       // broker still coming back
     }
-    await sleep(250);
+    await sleep(200);
   }
   return undefined;
 }
@@ -112,7 +118,7 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
   const repairedAt = Date.now();
   const recoveryMs = await waitRecovered(d, repairedAt);
   d.log(
-    `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 90 s' : `in ${recoveryMs} ms`}`,
+    `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 120 s' : `in ${recoveryMs} ms`}`,
   );
   return { kind: f.kind, startedAt, repairedAt, recoveryMs, detail };
 }

@@ -69,7 +69,8 @@ export async function readDlq(brokers: string[], topic: string): Promise<DlqReco
 
 export type LagReader = {
   lag(): Promise<number>;
-  committed(): Promise<bigint>;
+  /** sums over partitions of the committed offsets and the high watermarks */
+  positions(): Promise<{ committed: bigint; high: bigint }>;
   close(): Promise<void>;
 };
 
@@ -123,10 +124,14 @@ export async function createLagReader(
       for (const p of await offsets()) lag += p.high - (p.committed >= 0n ? p.committed : p.low);
       return Number(lag);
     },
-    async committed() {
-      let sum = 0n;
-      for (const p of await offsets()) if (p.committed > 0n) sum += p.committed;
-      return sum;
+    async positions() {
+      let committed = 0n;
+      let high = 0n;
+      for (const p of await offsets()) {
+        committed += p.committed > 0n ? p.committed : p.low;
+        high += p.high;
+      }
+      return { committed, high };
     },
     close: () => admin.disconnect().catch(() => {}),
   };

@@ -58,7 +58,11 @@ export type SuiteContext = {
   home: string;
   log(line: string): void;
   /** runs while ingest is up and the corpus is stored (HTTP and config abuse) */
-  afterChecks?(ingestPort: number, env: Record<string, string>): Promise<Record<string, unknown>>;
+  afterChecks?(
+    ingestPort: number,
+    env: Record<string, string>,
+    uids: string[],
+  ): Promise<Record<string, unknown>>;
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -191,7 +195,18 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     log(`producing ${corpus.length} messages over ~${settings.produceMs / 1000} s`);
 
     const faults: FaultRecord[] = [];
-    const deps: InjectDeps = { ingest: wrapped, servers, lag, sample, log };
+    let productionOver = false;
+    void producer.done.then(() => {
+      productionOver = true;
+    });
+    const deps: InjectDeps = {
+      ingest: wrapped,
+      servers,
+      lag,
+      sample,
+      log,
+      productionOver: () => productionOver,
+    };
     if (!settings.noFaults) {
       const plan = planFaults(settings.seed, { min: 1_500, max: 5_000 });
       log(`fault schedule: ${plan.map((f) => f.kind).join(', ')}`);
@@ -200,6 +215,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
         faults.push(await injectFault(f, deps));
       }
     }
+    producer.hurry();
     await producer.done;
     const produceMs = Date.now() - produceStarted;
     log(
@@ -276,7 +292,12 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       `after restart: ${memoryAfterRestart.storeCount} in memory, ${memoryAfterRestart.mismatched} differ, ${memoryAfterRestart.missing} missing`,
     );
 
-    const extra = (await ctx.afterChecks?.(ingest.port, ingestEnv)) ?? {};
+    const extra =
+      (await ctx.afterChecks?.(
+        ingest.port,
+        ingestEnv,
+        rows.map((r) => r.uid),
+      )) ?? {};
 
     stopping = true;
     clearInterval(supervisor);

@@ -8,7 +8,11 @@ export type RunSettings = {
   scale: Scale;
   seed: number;
   corpus: CorpusSize;
-  /** how long the producer spreads the corpus over (the faults happen inside this window) */
+  /**
+   * How long the producer spreads the corpus over. The fault schedule takes ~5 min (each kill -9
+   * stalls the group for the 30 s session timeout), so production must still be flowing at the
+   * last fault; once the faults are over the rest is sent at full speed.
+   */
   produceMs: number;
   partitions: number;
   kafkaPort: number;
@@ -20,11 +24,11 @@ export type RunSettings = {
 const SCALES: Record<Scale, { corpus: CorpusSize; produceMs: number }> = {
   full: {
     corpus: { valid: 20_000, invalid: 1_000, duplicates: 500, updates: 200 },
-    produceMs: 150_000,
+    produceMs: 330_000,
   },
   small: {
     corpus: { valid: 2_000, invalid: 220, duplicates: 50, updates: 20 },
-    produceMs: 110_000,
+    produceMs: 330_000,
   },
 };
 
