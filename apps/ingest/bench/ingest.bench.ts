@@ -20,7 +20,6 @@ import { configFrom, freePort, rowCount, waitFor } from '../test/harness.ts';
 
 const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
 const RESTORE = Math.min(100_000, TOTAL);
-const SKIP_RESTORE = process.env.BENCH_SKIP_RESTORE === '1';
 const STEADY_RATE = 5_000;
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 15);
 const PARTITIONS = 6;

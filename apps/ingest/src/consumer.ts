@@ -60,8 +60,9 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         // drop kafkajs's own stack dumps and timestamps; keep the small fields
         const fields = { error: rest.error, groupId: rest.groupId, topic: rest.topic };
         if (level <= KafkaLogLevel.ERROR) log.error(message, fields);
-        else if (level === KafkaLogLevel.WARN) log.warn(message, fields);
-        else log.debug(message, fields);
+        else if (level === KafkaLogLevel.WARN && !message.startsWith(BOUNDED_RETRIES_WARNING)) {
+          log.warn(message, fields);
+        } else log.debug(message, fields);
       },
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },
   };
@@ -69,6 +70,11 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
   return new Kafka(config);
 }
+
+// The DLQ producer is idempotent with BOUNDED retries on purpose: a send that retried forever
+// during a broker outage would hold its batch past shutdown; the pipeline retries the batch
+// instead. kafkajs warns about that at every start; it is expected, so it goes to debug.
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 // A DLQ record is the original value plus a few headers, so the DLQ topic allows somewhat more
 // than the broker's default 1 MB message size: an original that fit its topic fits here too.

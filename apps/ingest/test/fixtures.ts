@@ -1,8 +1,10 @@
 // Orders and raw messages for tests, built from the shared sample.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
-const samplePath = join(import.meta.dirname, '../../../../shared/fixtures/order-sample.json');
+const samplePath = createRequire(import.meta.url).resolve(
+  '@orders/model/fixtures/order-sample.json',
+);
 let sample: Record<string, unknown> | undefined;
 // one timestamp per test process: the same uid built twice gives the same bytes, and it is recent
 // enough never to be expired from memory
