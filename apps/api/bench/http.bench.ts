@@ -6,7 +6,8 @@
 // the load generator runs in this one. Scenarios alternate bare/api so drift hits both alike.
 // Results: a table on stdout and bench/results/http.json at the repository root.
 //
-// Flags: --orders N (100000) --connections N (100) --duration s (10) --warmup s (2) --rounds N (2)
+// Flags: --orders N (100000) --connections N (100) --duration s (4, one window) --warmup s (3)
+//        --rounds N (5)
 //        --routers (also measure the API with hono's SmartRouter, LinearRouter and TrieRouter)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,9 @@ const { values: flags } = parseArgs({
   options: {
     orders: { type: 'string', default: '100000' },
     connections: { type: 'string', default: '100' },
-    duration: { type: 'string', default: '10' },
-    warmup: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '4' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     routers: { type: 'boolean', default: false },
   },
 });
@@ -34,7 +35,15 @@ const TARGET_RATIO = 0.8;
 const TARGET_P99_MS = 10;
 
 type Server = { name: string; url: string; child: ChildProcess };
-type Figures = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+type Figures = {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Server CPU time (user + system) per answered request, µs. */
+  cpuUs: number;
+  non2xx: number;
+  errors: number;
+};
 
 function startServer(name: string, args: string[]): Promise<Server> {
   const child = fork(new URL('./server.ts', import.meta.url), args, { stdio: 'inherit' });
@@ -65,18 +74,39 @@ async function load(url: string, paths: readonly string[], seconds: number): Pro
   });
 }
 
-function figures(result: Result): Figures {
+function cpuMicros(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      const cpu = (message as { cpu?: NodeJS.CpuUsage }).cpu;
+      if (!cpu) return;
+      server.child.off('message', onMessage);
+      resolve(cpu.user + cpu.system);
+    };
+    server.child.on('message', onMessage);
+    server.child.send('cpu');
+  });
+}
+
+async function measure(server: Server, paths: readonly string[]): Promise<Figures> {
+  const before = await cpuMicros(server);
+  const result = await load(server.url, paths, DURATION);
+  const cpu = (await cpuMicros(server)) - before;
   return {
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    cpuUs: Math.round((cpu / Math.max(1, result.requests.total)) * 100) / 100,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };
 }
 
-function mean(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0) / values.length;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const uids = benchUids(ORDERS);
@@ -86,7 +116,7 @@ const keys = {
 };
 
 process.stdout.write(
-  `http bench: ${ORDERS} orders, ${CONNECTIONS} connections, ${DURATION}s x ${ROUNDS} rounds per scenario, ${cpus().length} CPUs\n`,
+  `http bench: ${ORDERS} orders, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s windows per scenario, ${cpus().length} CPUs\n`,
 );
 const servers: Server[] = [];
 try {
@@ -113,30 +143,41 @@ try {
   const record = (name: string, f: Figures) => {
     runs.set(name, [...(runs.get(name) ?? []), f]);
     process.stdout.write(
-      `  ${name.padEnd(16)} ${String(f.rps).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms${f.non2xx || f.errors ? `  non-2xx ${f.non2xx} errors ${f.errors}` : ''}\n`,
+      `  ${name.padEnd(16)} ${String(f.rps).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  cpu ${f.cpuUs} µs/req${f.non2xx || f.errors ? `  non-2xx ${f.non2xx} errors ${f.errors}` : ''}\n`,
     );
   };
   for (const server of servers) await load(server.url, keys.uid, WARMUP);
+  // Short windows, alternating servers (ABBA across rounds): the machine is shared and its load
+  // swings within seconds, so each API window is compared with the bare window next to it and the
+  // ratio is the median of those pairs.
   for (let round = 0; round < ROUNDS; round++) {
     for (const key of ['uid', 'id'] as const) {
-      // ABBA order across rounds, so a slow trend in the machine's load does not favour one side.
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const server of order) {
         if (key === 'id' && server !== bare && server !== api) continue;
-        record(`${server.name} ${key}`, figures(await load(server.url, keys[key], DURATION)));
+        record(`${server.name} ${key}`, await measure(server, keys[key]));
       }
     }
   }
 
+  const round3 = (n: number) => Math.round(n * 1000) / 1000;
   const summary = (name: string) => {
     const list = runs.get(name) ?? [];
     return {
-      rps: Math.round(mean(list.map((f) => f.rps))),
-      p50Ms: Math.max(...list.map((f) => f.p50)),
-      p99Ms: Math.max(...list.map((f) => f.p99)),
+      rps: Math.round(median(list.map((f) => f.rps))),
+      p50Ms: median(list.map((f) => f.p50)),
+      p99Ms: median(list.map((f) => f.p99)),
+      p99MsWorst: Math.max(...list.map((f) => f.p99)),
+      cpuUsPerRequest: median(list.map((f) => f.cpuUs)),
       non2xx: list.reduce((a, f) => a + f.non2xx, 0),
       errors: list.reduce((a, f) => a + f.errors, 0),
     };
+  };
+  /** Median over rounds of (this window's req/s ÷ the bare window's of the same round and key). */
+  const pairedRatio = (name: string, key: 'uid' | 'id') => {
+    const ours = runs.get(name) ?? [];
+    const ceiling = runs.get(`bare ${key}`) ?? [];
+    return round3(median(ours.map((f, i) => f.rps / (ceiling[i]?.rps ?? Number.NaN))));
   };
   const result: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -144,43 +185,44 @@ try {
     cpus: cpus().length,
     orders: ORDERS,
     connections: CONNECTIONS,
-    durationSeconds: DURATION,
+    windowSeconds: DURATION,
     rounds: ROUNDS,
   };
-  const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare']];
+  const rows: string[][] = [
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare', 'server CPU µs/req', 'CPU ratio'],
+  ];
+  const row = (name: string, s: ReturnType<typeof summary>, ratio: number, cpuRatio: number) => {
+    rows.push([
+      name,
+      String(s.rps),
+      String(s.p50Ms),
+      String(s.p99Ms),
+      String(ratio),
+      String(s.cpuUsPerRequest),
+      String(cpuRatio),
+    ]);
+  };
+  // cpuRatio: bare CPU per request ÷ ours — the throughput ratio two servers would reach with a
+  // whole core each, from a figure the machine's other load hardly moves.
+  const cpuRatioOf = (name: string, key: 'uid' | 'id') =>
+    round3(summary(`bare ${key}`).cpuUsPerRequest / summary(name).cpuUsPerRequest);
   for (const key of ['uid', 'id'] as const) {
     const ceiling = summary(`bare ${key}`);
     const ours = summary(`api ${key}`);
-    const ratio = Math.round((ours.rps / ceiling.rps) * 1000) / 1000;
-    result[`by_${key}`] = { bare: ceiling, api: ours, ratio };
-    rows.push([
-      `bare ${key}`,
-      String(ceiling.rps),
-      String(ceiling.p50Ms),
-      String(ceiling.p99Ms),
-      '1',
-    ]);
-    rows.push([
-      `api ${key}`,
-      String(ours.rps),
-      String(ours.p50Ms),
-      String(ours.p99Ms),
-      String(ratio),
-    ]);
+    const ratio = pairedRatio(`api ${key}`, key);
+    const cpuRatio = cpuRatioOf(`api ${key}`, key);
+    result[`by_${key}`] = { bare: ceiling, api: ours, ratio, cpuRatio };
+    row(`bare ${key}`, ceiling, 1, 1);
+    row(`api ${key}`, ours, ratio, cpuRatio);
   }
   if (flags.routers) {
-    const ceiling = summary('bare uid').rps;
     const routers: Record<string, unknown> = {};
     for (const server of servers.slice(2)) {
       const s = summary(`${server.name} uid`);
-      routers[server.name] = { ...s, ratio: Math.round((s.rps / ceiling) * 1000) / 1000 };
-      rows.push([
-        `${server.name} uid`,
-        String(s.rps),
-        String(s.p50Ms),
-        String(s.p99Ms),
-        String(Math.round((s.rps / ceiling) * 1000) / 1000),
-      ]);
+      const ratio = pairedRatio(`${server.name} uid`, 'uid');
+      const cpuRatio = cpuRatioOf(`${server.name} uid`, 'uid');
+      routers[server.name] = { ...s, ratio, cpuRatio };
+      row(`${server.name} uid`, s, ratio, cpuRatio);
     }
     result.routers = routers;
   }

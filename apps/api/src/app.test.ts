@@ -444,8 +444,9 @@ describe('wrong methods and bodies', () => {
       const post = await app.request(route, { method: 'POST', body, headers });
       await expectError(post, 413, 'payload_too_large');
     }
+    // A GET body is never read, so it is not refused either.
     const get = await app.request('/orders/order-1', { headers: { 'content-length': '1000000' } });
-    await expectError(get, 413, 'payload_too_large');
+    expect(get.status).toBe(200);
   });
 
   it('405s a body of unknown length without reading it', async () => {

@@ -3,7 +3,7 @@ import { ApiError, methodNotAllowed } from '../http-error.ts';
 
 /** Every route serves GET (and HEAD, which hono answers from GET without a body). */
 export const ALLOW = 'GET, HEAD';
-/** No route reads a body; a request announcing more than this is refused with 413. */
+/** No route reads a body; a non-GET request announcing more than this is refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export type RouteHandler = (c: Context) => Response | Promise<Response>;
@@ -36,12 +36,14 @@ export function mountRoute(app: Hono, route: Route): void {
   app.all(path, (c) => {
     const request = c.req.raw;
     setRouteLabel(request, path);
+    const method = request.method;
+    if (method === 'GET' || method === 'HEAD') return handler(c);
+    // GET and HEAD bodies are never read (by us or by @hono/node-server), so only other methods
+    // pay for the Content-Length lookup.
     const length = request.headers.get('content-length');
     if (length !== null && !(Number(length) <= MAX_BODY_BYTES)) {
       throw new ApiError('payload_too_large', `request body over ${MAX_BODY_BYTES} bytes`);
     }
-    const method = request.method;
-    if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(ALLOW);
-    return handler(c);
+    throw methodNotAllowed(ALLOW);
   });
 }
