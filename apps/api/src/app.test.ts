@@ -495,7 +495,10 @@ describe('errors', () => {
     expect(error.message).toBe('internal error');
     const text = JSON.stringify(error);
     expect(text).not.toContain('secret');
-    expect(logged[0]?.fields).toMatchObject({ code: 'internal' });
+    expect(logged[0]?.fields).toMatchObject({
+      code: 'internal',
+      error: { message: 'secret detail at /srv/x.ts:1', stack: expect.stringContaining('Error') },
+    });
   });
 });
 

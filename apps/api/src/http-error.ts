@@ -88,8 +88,15 @@ export function createErrorHandler(logger: ApiLogger): ErrorHandler {
         code: apiError.code,
         method: c.req.method,
         path: c.req.path.slice(0, 200),
+        // The stack goes to the log (never to the client) for bugs; 503s need only the cause.
         error:
-          cause instanceof Error ? { name: cause.name, message: cause.message } : String(cause),
+          cause instanceof Error
+            ? {
+                name: cause.name,
+                message: cause.message,
+                ...(apiError.code === 'internal' ? { stack: cause.stack } : {}),
+              }
+            : String(cause),
       });
     }
     return errorResponse(apiError);

@@ -134,6 +134,17 @@ describe('createReadThrough', () => {
     expect(metrics.lookups.error.value).toBe(1);
   });
 
+  it('treats a reader that throws synchronously like one that rejects', async () => {
+    const { reader, readThrough } = setup({ maxInFlight: 1 });
+    reader.getByUid = () => {
+      throw new Error('sync');
+    };
+    for (let i = 0; i < 3; i++) {
+      const failure = await Promise.resolve(readThrough.byUid(`s${i}`)).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: 'unavailable', message: 'order storage unavailable' });
+    }
+  });
+
   it('fails every waiter of a shared query that fails', async () => {
     const { reader, readThrough } = setup();
     const release = reader.hold();

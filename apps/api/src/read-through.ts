@@ -59,8 +59,14 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
         new ApiError('unavailable', 'too many storage reads in progress', { retryAfter: 1 }),
       );
     }
+    let pending: Promise<StoredOrder | undefined>;
+    try {
+      pending = load(key);
+    } catch (error) {
+      pending = Promise.reject(error); // a reader that throws instead of rejecting
+    }
     inFlight++;
-    return withTimeout(load(key), timeoutMs).then(
+    return withTimeout(pending, timeoutMs).then(
       (order) => {
         inFlight--;
         (order ? metrics?.queries.found : metrics?.queries.not_found)?.inc();

@@ -7,7 +7,7 @@ export type StatsSnapshot = {
   uptimeSeconds: number;
   ingested: {
     total: number;
-    /** Over the last ~10 s of /stats calls; null until two samples a second apart exist. */
+    /** Over the /stats calls of the last 10 s; null until two of them are a second apart. */
     perSecond: number | null;
   };
   invalid: { total: number; byReason: Record<string, number> };
@@ -37,10 +37,8 @@ export function createStatsSource(options: {
   const rate = (at: number, total: number): number | null => {
     const last = samples.at(-1);
     if (!last || at - last.at >= 1000) samples.push({ at, total });
-    while (
-      samples.length > MAX_SAMPLES ||
-      (samples.length > 2 && at - (samples[1]?.at ?? at) > RATE_WINDOW_MS)
-    ) {
+    // Keep the samples of the last window only (the page polls every few seconds).
+    while (samples.length > MAX_SAMPLES || at - (samples[0]?.at ?? at) > RATE_WINDOW_MS) {
       samples.shift();
     }
     const first = samples[0];
