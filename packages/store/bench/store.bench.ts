@@ -1,11 +1,12 @@
 // Benchmark of the in-memory order store: cost per operation, sweep time and memory per 100,000
-// realistic orders (1–6 items, ~0.8–1.9 KB of JSON each, built from the shared order sample).
+// realistic orders (1–6 items, ~0.8–1.9 KB of JSON each, built from the model's order sample).
 // Run: node --expose-gc bench/store.bench.ts   (pnpm bench)
 // Prints the figures and writes them to bench/results/store.json at the repo root.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { encodeOrder, validateOrder } from '@orders/model';
+import sample from '@orders/model/fixtures/order-sample.json' with { type: 'json' };
 import { createOrderStore, type OrderStore, type StoredOrder } from '../src/index.ts';
 
 const N = 100_000;
@@ -14,10 +15,6 @@ const RUNS = 3;
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2025, 0, 31);
 const repoRoot = join(import.meta.dirname, '../../..');
-// A copy of the order sample from the task brief, so the repo is self-contained.
-const sample = JSON.parse(
-  readFileSync(join(import.meta.dirname, 'order-sample.json'), 'utf8'),
-) as Record<string, unknown> & { items: Record<string, unknown>[] };
 
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
@@ -35,9 +32,9 @@ function prng(seed: number): () => number {
 }
 
 /**
- * The i-th order of a run: what ingest would hand to put() — the body as `Buffer.from(json)` (a
- * view into Node's shared pool, like encodeOrder's), a quoted sha-256 ETag, dates spread over the
- * last 28 days so that a 14-day sweep removes about half.
+ * The i-th order of a run, as ingest hands it to put(): validated, then encodeOrder's canonical body
+ * (a Buffer.from view into Node's shared pool) and ETag. Dates spread over the last 28 days so that
+ * a 14-day sweep removes about half.
  */
 function makeOrder(i: number, random: () => number, uidPrefix: string): StoredOrder {
   const uid = `${uidPrefix}${i.toString(16).padStart(8, '0')}${Math.floor(random() * 2 ** 32)
@@ -50,15 +47,14 @@ function makeOrder(i: number, random: () => number, uidPrefix: string): StoredOr
     price: Math.floor(random() * 10_000),
   }));
   const dateCreated = NOW - Math.floor(random() * 28 * DAY);
-  const json = JSON.stringify({
+  const checked = validateOrder({
     ...sample,
     order_uid: uid,
-    track_number: `WB${uid.slice(0, 10).toUpperCase()}`,
     items,
     date_created: new Date(dateCreated).toISOString(),
   });
-  const body = Buffer.from(json);
-  const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+  if (!checked.ok) throw new Error(`invalid bench order: ${JSON.stringify(checked.problems)}`);
+  const { body, etag } = encodeOrder(checked.order);
   return { id: i + 1, uid, body, etag, dateCreated };
 }
 
