@@ -120,6 +120,18 @@ describe('restart and crash (child process)', () => {
     );
     await assertExactlyOnce(env.databaseUrl, uids);
     expect((await fetch(`${b.url}/orders/k9-3999`)).status).toBe(200);
+    // consumer lag is sampled from admin offsets (every 10 s) and drops to 0 per partition
+    await waitFor(
+      async () => {
+        const lag = (await metrics(b))
+          .split('\n')
+          .filter((l) => l.startsWith('orders_consumer_lag{'));
+        return lag.length === 3 && lag.every((l) => l.endsWith(' 0'));
+      },
+      30_000,
+      'lag 0 on 3 partitions',
+      500,
+    );
   });
 
   it('a crash between the DB commit and the offset commit is absorbed on redelivery', async () => {
