@@ -12,6 +12,8 @@ export type FaultRecord = {
   /** ms from repair until ready and processing again; undefined = did not recover in time */
   recoveryMs: number | undefined;
   detail: string;
+  /** ingest faults: messages in PostgreSQL but not committed to Kafka when it died */
+  replays?: number;
 };
 
 export type InjectDeps = {
@@ -21,6 +23,8 @@ export type InjectDeps = {
   /** take a last /metrics sample before the suite stops ingest */
   sample(): Promise<void>;
   productionOver(): boolean;
+  /** see observe.pendingReplays; undefined when it could not be read */
+  pendingReplays(): Promise<number | undefined>;
   log(line: string): void;
 };
 
@@ -57,11 +61,13 @@ export async function waitRecovered(
 export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<FaultRecord> {
   const startedAt = Date.now();
   let detail = '';
+  let replays: number | undefined;
   switch (f.kind) {
     case 'ingest-kill': {
       await d.sample();
       const exit = await d.ingest.signal('SIGKILL', f.kind);
-      detail = `pid ${exit.pid} killed`;
+      replays = await d.pendingReplays();
+      detail = `pid ${exit.pid} killed; ${replays ?? '?'} messages in PG but not committed to Kafka`;
       await d.ingest.start();
       break;
     }
@@ -70,7 +76,8 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
       await d.ingest.signal('SIGKILL', 'restart with the crash hook');
       await d.ingest.start({ ORDERS_TEST_CRASH_AFTER_DB_COMMIT: String(f.crashAfterBatches) });
       const exit = await d.ingest.expectExit(f.kind, 120_000);
-      detail = `hook: SIGKILL after commit #${f.crashAfterBatches} (exit ${exit.signal ?? exit.code})`;
+      replays = await d.pendingReplays();
+      detail = `hook: SIGKILL after commit #${f.crashAfterBatches} (exit ${exit.signal ?? exit.code}); ${replays ?? '?'} messages in PG but not committed to Kafka`;
       await d.ingest.start();
       break;
     }
@@ -78,7 +85,8 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
       await d.sample();
       const t = Date.now();
       const exit = await d.ingest.signal('SIGTERM', f.kind);
-      detail = `graceful stop in ${Date.now() - t} ms, exit code ${exit.code ?? exit.signal}`;
+      replays = await d.pendingReplays();
+      detail = `graceful stop in ${Date.now() - t} ms, exit code ${exit.code ?? exit.signal}; ${replays ?? '?'} messages in PG but not committed to Kafka`;
       if (exit.code !== 0) detail += ' (NOT 0)';
       await d.ingest.start();
       break;
@@ -120,5 +128,12 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
   d.log(
     `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 120 s' : `in ${recoveryMs} ms`}`,
   );
-  return { kind: f.kind, startedAt, repairedAt, recoveryMs, detail };
+  return {
+    kind: f.kind,
+    startedAt,
+    repairedAt,
+    recoveryMs,
+    detail,
+    ...(replays === undefined ? {} : { replays }),
+  };
 }

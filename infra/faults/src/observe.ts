@@ -71,6 +71,8 @@ export type LagReader = {
   lag(): Promise<number>;
   /** sums over partitions of the committed offsets and the high watermarks */
   positions(): Promise<{ committed: bigint; high: bigint }>;
+  /** committed offset per partition (-1 when none) */
+  committedByPartition(): Promise<Map<number, bigint>>;
   close(): Promise<void>;
 };
 
@@ -113,6 +115,7 @@ export async function createLagReader(
         (committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
       );
       return latest.map((p) => ({
+        partition: p.partition,
         high: BigInt(p.high),
         low: BigInt(p.low),
         committed: c.get(p.partition) ?? -1n,
@@ -133,8 +136,41 @@ export async function createLagReader(
       }
       return { committed, high };
     },
+    async committedByPartition() {
+      return new Map((await offsets()).map((p) => [p.partition, p.committed]));
+    },
     close: () => admin.disconnect().catch(() => {}),
   };
+}
+
+/**
+ * Messages committed to PostgreSQL but not to Kafka, right after ingest died: per partition, from
+ * the committed Kafka offset up to the highest source offset stored. Each of them will be
+ * delivered again and must be absorbed by the upsert — an exact count of the redeliveries a crash
+ * causes (for valid messages; the invalid ones in that range come back too).
+ */
+export async function pendingReplays(
+  connectionString: string,
+  committed: Map<number, bigint>,
+): Promise<number> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ p: number; m: string }>(
+      'SELECT src_partition AS p, max(src_offset)::text AS m FROM orders GROUP BY 1',
+    );
+    let n = 0n;
+    for (const r of rows) {
+      const c = committed.get(r.p) ?? -1n;
+      const from = c >= 0n ? c : 0n;
+      const upTo = BigInt(r.m) + 1n;
+      if (upTo > from) n += upTo - from;
+    }
+    return Number(n);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Prometheus text → sum of the samples of `name` whose labels include `labels`. */

@@ -109,7 +109,7 @@ export function renderReport(r: SuiteResult): string {
   );
   lines.push('');
   lines.push(
-    `Messages handled by all ingest processes (\`orders_ingest_batch_size_sum\`, last sample of each process): ${r.handledByIngest}; \`orders_duplicate_deliveries_total\` summed over processes: ${r.duplicateCounter} (that counter also counts corpus duplicates and updates superseded inside one batch, so the redelivery figure above is computed from handled − on topic instead).`,
+    `Messages handled by all ingest processes (\`orders_ingest_batch_size_sum\`, last sample of each process): ${r.handledByIngest}; \`orders_duplicate_deliveries_total\` summed over processes: ${r.duplicateCounter} ; messages on the topic: ${r.topicMessages}. That counter also counts corpus duplicates and updates superseded inside one batch, and a process killed between samples loses its last figures, so the redelivery figure above is measured instead right after each crash: per partition, from the committed Kafka offset to the highest source offset stored in PostgreSQL — every one of those messages is delivered again and must be absorbed.`,
   );
   lines.push('');
   lines.push('### Dead letters per kind');

@@ -14,6 +14,7 @@ import {
   fetchAll,
   isReady,
   metricValue,
+  pendingReplays,
   readDlq,
   readRows,
   scrapeMetrics,
@@ -47,6 +48,7 @@ export type SuiteResult = {
   unexpectedExits: ExitRecord[];
   handledByIngest: number;
   redeliveries: number;
+  cleanStopReplays: number | undefined;
   duplicateCounter: number;
   failures: string[];
   extra: Record<string, unknown>;
@@ -92,6 +94,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const dlqTopic = `${topic}.dlq`;
   const groupId = 'orders-faults-ingest';
   const maxBytes = 256 * 1024;
+  const appUrl = `postgres://orders:orders@127.0.0.1:${settings.pgPort}/orders`;
 
   log(`building the corpus (seed ${settings.seed}, ${JSON.stringify(settings.corpus)})`);
   const corpus = buildCorpus({
@@ -206,6 +209,13 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       sample,
       log,
       productionOver: () => productionOver,
+      pendingReplays: async () => {
+        try {
+          return await pendingReplays(appUrl, await lag.committedByPartition());
+        } catch {
+          return undefined;
+        }
+      },
     };
     if (!settings.noFaults) {
       const plan = planFaults(settings.seed, { min: 1_500, max: 5_000 });
@@ -249,8 +259,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     await admin2.disconnect();
     const topicMessages = ends.reduce((s, p) => s + Number(BigInt(p.high) - BigInt(p.low)), 0);
 
-    const url = `postgres://orders:orders@127.0.0.1:${settings.pgPort}/orders`;
-    const rows = await readRows(url);
+    const rows = await readRows(appUrl);
     const dlq = await readDlq(servers.brokers, dlqTopic);
     const result = check({
       acks: producer.acks,
@@ -307,7 +316,12 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     const unexpectedExits = ingest.exits.filter((e) => e.cause === undefined);
     const handledByIngest = [...handled.values()].reduce((s, h) => s + h.messages, 0);
     const duplicateCounter = [...handled.values()].reduce((s, h) => s + h.duplicates, 0);
-    const redeliveries = Math.max(0, handledByIngest - topicMessages);
+    // exact: what each crash left committed in PostgreSQL but not in Kafka (all redelivered)
+    const redeliveries = faults.reduce(
+      (n, f) => n + (f.kind === 'ingest-sigterm' ? 0 : (f.replays ?? 0)),
+      0,
+    );
+    const cleanStopReplays = faults.find((f) => f.kind === 'ingest-sigterm')?.replays;
 
     const failures = [...result.failures];
     const memFail = (label: string, m: MemoryCheck) => {
@@ -331,6 +345,9 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       if (f.recoveryMs === undefined) failures.push(`no recovery after ${f.kind}`);
     const sigterm = faults.find((f) => f.kind === 'ingest-sigterm');
     if (sigterm?.detail.includes('NOT 0')) failures.push('SIGTERM did not exit 0');
+    if ((cleanStopReplays ?? 0) > 0) {
+      failures.push(`the SIGTERM stop left ${cleanStopReplays} messages to redeliver (expected 0)`);
+    }
     if (!settings.noFaults && redeliveries === 0)
       failures.push('0 duplicate deliveries absorbed: the kills never landed mid-batch');
     for (const [k, v] of Object.entries(extra)) {
@@ -356,6 +373,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       unexpectedExits,
       handledByIngest,
       redeliveries,
+      cleanStopReplays,
       duplicateCounter,
       failures,
       extra,
