@@ -6,8 +6,8 @@
 // the load generator runs in this one. Scenarios alternate bare/api so drift hits both alike.
 // Results: a table on stdout and bench/results/http.json at the repository root.
 //
-// Flags: --orders N (100000) --connections N (100) --duration s (4, one window) --warmup s (3)
-//        --rounds N (5)
+// Flags: --orders N (100000) --connections N (100) --duration s (2, one window) --warmup s (3)
+//        --rounds N (9)
 //        --routers (also measure the API with hono's SmartRouter, LinearRouter and TrieRouter)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,9 +20,9 @@ const { values: flags } = parseArgs({
   options: {
     orders: { type: 'string', default: '100000' },
     connections: { type: 'string', default: '100' },
-    duration: { type: 'string', default: '4' },
+    duration: { type: 'string', default: '2' },
     warmup: { type: 'string', default: '3' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '9' },
     routers: { type: 'boolean', default: false },
   },
 });
