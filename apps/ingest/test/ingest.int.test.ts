@@ -190,4 +190,17 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     expect(served.status).toBe(200);
     expect(((await served.json()) as { order_uid: string }).order_uid).toBe('eb-0');
   });
+
+  it('demo mode (KAFKA_WRITE_EXAMPLES=1) writes example orders that get ingested', async () => {
+    env = await createTestEnv({ partitions: 2 });
+    const svc = await start({
+      KAFKA_WRITE_EXAMPLES: '1',
+      PRODUCER_COUNT: '200',
+      PRODUCER_RATE: '0',
+      PRODUCER_SEED: '7',
+    });
+    await waitFor(() => svc.ingest.metrics.totals.messages >= 200, 30_000, '200 demo messages');
+    expect(svc.ingest.metrics.totals.inserted).toBeGreaterThan(0);
+    expect(await rowCount(cur().databaseUrl)).toBe(svc.ingest.store.stats().count);
+  });
 });
