@@ -1,6 +1,7 @@
 import { validateOrder } from '@orders/model';
 import { describe, expect, it } from 'vitest';
 import {
+  createIsoSeconds,
   createOrderFaker,
   DEFAULT_WINDOW_MS,
   discounted,
@@ -105,5 +106,19 @@ describe('localPrice', () => {
     expect(localPrice(30, 1)).toBe(2999);
     expect(localPrice(17, 90)).toBe(149_900);
     expect(localPrice(2, 0.92)).toBe(199);
+  });
+});
+
+describe('createIsoSeconds', () => {
+  it('formats like Date#toISOString without milliseconds', () => {
+    const iso = createIsoSeconds();
+    const times = [
+      0,
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2024, 1, 29, 23, 59, 59),
+      Date.UTC(1999, 11, 31, 0, 0, 1),
+    ];
+    for (let i = 0; i < 2000; i++) times.push(Math.floor((Math.random() * 4e12) / 1000) * 1000);
+    for (const t of times) expect(iso(t)).toBe(`${new Date(t).toISOString().slice(0, 19)}Z`);
   });
 });

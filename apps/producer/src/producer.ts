@@ -1,12 +1,17 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
-import type { SASLOptions } from 'kafkajs';
+import type { KafkaSasl } from '@orders/config';
 import type { InvalidKind } from './bad-messages.ts';
 import { createDryRunSink, type LineStream } from './dry-run.ts';
-import { createMessageSource, type OutgoingMessage } from './messages.ts';
+import {
+  createMessageSource,
+  type MessageSourceOptions,
+  type OutgoingMessage,
+} from './messages.ts';
 import type { PlanRatios } from './plan.ts';
 import { chunkSize, createRateLimiter } from './rate.ts';
 import { byteLength, createKafkaSink, type Logger, type Sink, type SinkError } from './send.ts';
+import { type BatchSource, createWorkerSource } from './source-worker.ts';
 import { createStats, type RunStats, type StopReason, type Summary, summarize } from './stats.ts';
 
 export type ProducerOptions = {
@@ -16,7 +21,7 @@ export type ProducerOptions = {
   partitions: number;
   replicationFactor?: number;
   ssl?: false | ConnectionOptions;
-  sasl?: SASLOptions;
+  sasl?: KafkaSasl;
   /** Messages to send; 0 = until stopped. */
   count: number;
   /** Messages per second; 0 = as fast as possible. */
@@ -38,13 +43,20 @@ export type ProducerOptions = {
   logger?: Logger;
   /** For tests and benchmarks: where messages come from (default: the seeded generator). */
   source?: { next(): OutgoingMessage };
+  /**
+   * Generate on a worker thread. Default: when sending to Kafka at --rate 0 or above 20,000/s,
+   * where generation would otherwise take turns with sending on one core.
+   */
+  generateInWorker?: boolean;
 };
 
-export type ProducerErrorCode = SinkError['code'];
+export type ProducerError = { code: SinkError['code'] | 'generator_failed'; message: string };
+
+export type ProducerErrorCode = ProducerError['code'];
 
 export type ProducerOutcome =
   | { ok: true; summary: Summary }
-  | { ok: false; error: SinkError; summary: Summary };
+  | { ok: false; error: ProducerError; summary: Summary };
 
 export type ProducerHandle = {
   /** Live counters, for a progress display. */
@@ -80,7 +92,7 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
 
   const run = async (): Promise<ProducerOutcome> => {
     const started = performance.now();
-    const finish = (stoppedBy: StopReason, error?: SinkError): ProducerOutcome => {
+    const finish = (stoppedBy: StopReason, error?: ProducerError): ProducerOutcome => {
       const summary = summarize(
         stats,
         {
@@ -108,26 +120,38 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
           : { replicationFactor: options.replicationFactor }),
         ...(options.ssl ? { ssl: options.ssl } : {}),
         ...(options.sasl ? { sasl: options.sasl } : {}),
-        ...(options.logger ? { logger: options.logger } : {}),
       });
       if (!connected.ok) return finish('error', connected.error);
       sink = connected.sink;
     }
 
-    const source =
-      options.source ??
-      createMessageSource({
-        seed: options.seed,
-        baseDate: options.baseDate,
-        ratios: options.ratios,
-        maxBytes: options.maxBytes,
-        ...(options.invalidKinds ? { invalidKinds: options.invalidKinds } : {}),
-      });
     const chunk = chunkSize(options.batch, options.rate);
+    const sourceOptions: MessageSourceOptions = {
+      seed: options.seed,
+      baseDate: options.baseDate,
+      ratios: options.ratios,
+      maxBytes: options.maxBytes,
+      ...(options.invalidKinds ? { invalidKinds: options.invalidKinds } : {}),
+    };
+    const inWorker =
+      options.generateInWorker ??
+      (options.source === undefined &&
+        options.dryRun === undefined &&
+        (options.rate === 0 || options.rate >= 20_000));
+    let batches: BatchSource;
+    if (inWorker) {
+      batches = createWorkerSource(sourceOptions, chunk);
+    } else {
+      const source = options.source ?? createMessageSource(sourceOptions);
+      batches = {
+        take: async (n) => Array.from({ length: n }, () => source.next()),
+        close: async () => {},
+      };
+    }
     const limiter = createRateLimiter({ rate: options.rate, burst: chunk });
     const inFlight = new Set<Promise<void>>();
     let failuresInARow = 0;
-    let fatal: SinkError | undefined;
+    let fatal: ProducerError | undefined;
 
     const account = (
       messages: readonly OutgoingMessage[],
@@ -148,13 +172,23 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
       const wait = limiter.reserve(n);
       if (wait > 0) await sleep(wait);
       if (stopped) break;
-      const messages: OutgoingMessage[] = new Array(n);
-      for (let i = 0; i < n; i++) messages[i] = source.next();
+      let messages: OutgoingMessage[];
+      try {
+        messages = await batches.take(n);
+      } catch (error) {
+        fatal = { code: 'generator_failed', message: `generator failed: ${String(error)}` };
+        break;
+      }
       stats.produced += n;
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
       const sending: Promise<void> = sink.send(messages).then((result) => {
         inFlight.delete(sending);
         account(messages, new Set(result.failed));
+        if (result.error) {
+          options.logger?.warn(
+            `${result.failed.length} messages not sent: ${result.error.message}`,
+          );
+        }
         const whole = result.failed.length === messages.length;
         if (result.error && result.error.code !== 'rejected' && whole) {
           failuresInARow++;
@@ -169,6 +203,7 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
     }
     // Flush: everything handed to the sink is settled before the summary.
     await Promise.all(inFlight);
+    await batches.close();
     await sink.close();
     if (fatal) return finish('error', fatal);
     return finish(stopped && options.count !== stats.produced ? 'stopped' : 'count');

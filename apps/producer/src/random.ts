@@ -1,6 +1,9 @@
 // A small seeded PRNG (sfc32, seeded through splitmix32). Faker's own Mersenne Twister is far
 // slower per call, and the hot path draws many numbers per order.
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const pair = (byte: number): string => HEX_PAIRS[byte] as string;
+
 export type Random = {
   /** Uniform 32-bit unsigned integer. */
   uint32(): number;
@@ -57,7 +60,15 @@ export function createRandom(seed: number): Random {
       if (items.length === 0) throw new RangeError('pick from an empty list');
       return items[Math.floor(float() * items.length)] as T;
     },
-    hex: (length) => chars('0123456789abcdef', length),
+    hex: (length) => {
+      // Two digits per table lookup, eight per draw (Number#toString(16) is slower still).
+      let out = '';
+      while (out.length < length) {
+        const x = uint32();
+        out += pair(x & 0xff) + pair((x >>> 8) & 0xff) + pair((x >>> 16) & 0xff) + pair(x >>> 24);
+      }
+      return out.length === length ? out : out.slice(0, length);
+    },
     chars,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestTopic, ensureInfra } from '@orders/infra';
 import { decodeOrder } from '@orders/model';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { INVALID_KINDS, type InvalidKind } from './bad-messages.ts';
 import { SEEDED_BASE_DATE } from './fake-order.ts';
@@ -91,7 +91,23 @@ describe('runProducer against the local broker', () => {
         expected.set(m.key, m.value as string);
       }
       const partitions = new Set<number>();
+      // The partition a Java client (or kafkajs, which ingest uses) would pick for the key.
+      const javaPartitioner = Partitioners.DefaultPartitioner();
+      const partitionMetadata = [0, 1, 2].map((partitionId) => ({
+        partitionId,
+        leader: 1,
+        partitionErrorCode: 0,
+        replicas: [1],
+        isr: [1],
+      }));
       for (const r of received) {
+        expect(
+          javaPartitioner({
+            topic: topic.topic,
+            partitionMetadata,
+            message: { key: r.key, value: null },
+          }),
+        ).toBe(r.partition);
         expect(r.key).not.toBeNull();
         expect(r.value?.toString('utf8')).toBe(expected.get(r.key as string));
         const decoded = decodeOrder(r.value, { maxBytes: MAX_BYTES });
@@ -115,6 +131,8 @@ describe('runProducer against the local broker', () => {
           count,
           batch: 50,
           ratios: { invalid: 1, duplicate: 0, update: 0 },
+          // The other tests generate on a worker thread (the default at --rate 0).
+          generateInWorker: false,
         }),
       );
       expect(outcome.ok).toBe(true);
@@ -128,6 +146,32 @@ describe('runProducer against the local broker', () => {
       }
       expect(received.some((r) => r.value === null)).toBe(true);
       expect(received.some((r) => (r.value?.byteLength ?? 0) > MAX_BYTES)).toBe(true);
+    } finally {
+      await topic.delete();
+    }
+  });
+
+  it('counts a message the broker refuses as an error and delivers the rest', async () => {
+    const topic = await createTestTopic({ partitions: 2 });
+    try {
+      // A consumer limit above the broker's message.max.bytes (1 MiB): oversize cannot get through.
+      const outcome = await runProducer(
+        options(topic.brokers, topic.topic, {
+          count: 60,
+          batch: 20,
+          maxBytes: 1200 * 1024,
+          invalidKinds: ['oversize'],
+          ratios: { invalid: 0.2, duplicate: 0, update: 0 },
+        }),
+      );
+      expect(outcome.ok).toBe(true);
+      const oversize = outcome.summary.invalidByKind.oversize ?? 0;
+      expect(oversize).toBe(0);
+      expect(outcome.summary.errors).toBeGreaterThan(0);
+      expect(outcome.summary.sent + outcome.summary.errors).toBe(60);
+      expect(outcome.summary.valid).toBe(outcome.summary.sent);
+      const received = await readBack(topic.brokers, topic.topic, outcome.summary.sent);
+      expect(received).toHaveLength(outcome.summary.sent);
     } finally {
       await topic.delete();
     }
