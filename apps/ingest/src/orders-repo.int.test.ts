@@ -70,19 +70,23 @@ describe('orders repo (real PostgreSQL)', () => {
     const tricky = valid('r-u', 4, 1, {
       delivery: {
         ...(makeOrder('x').delivery as Record<string, unknown>),
-        name: 'Zoë "Q" \\ \u2028 😀 </script>',
+        name: 'Zoë "Q" \\ \u2028 \u001e 😀 </script>',
       },
       zz_unknown: { b: [1, 2.5, -0, 1.5e-7], a: 'é' },
     });
-    await db.transaction((tx) => repo.upsert(tx, [tricky]));
+    // 'NULL' is a valid uid: it must not turn into SQL NULL on the way
+    const named = valid('NULL', 4, 2);
+    const out = await db.transaction((tx) => repo.upsert(tx, [tricky, named]));
+    expect(out.inserted).toBe(2);
+    expect((await repo.getByUid('NULL'))?.body.equals(named.body)).toBe(true);
     const row = await repo.getByUid('r-u');
     expect(row?.body.toString()).toBe(tricky.body.toString());
     expect(row?.body.equals(tricky.body)).toBe(true);
-    const [restored] = await (async () => {
-      for await (const page of repo.newest({ maxOrders: 1, maxBytes: 1e9 })) return page;
+    const restored = await (async () => {
+      for await (const page of repo.newest({ maxOrders: 2, maxBytes: 1e9 })) return page;
       return [];
     })();
-    expect(restored?.body.equals(tricky.body)).toBe(true);
+    expect(restored.find((r) => r.uid === 'r-u')?.body.equals(tricky.body)).toBe(true);
   });
 
   it('a newer offset wins, an older replay never overwrites it, the id is kept', async () => {
