@@ -1,4 +1,5 @@
 import { createBodyArena, DEFAULT_CHUNK_BYTES } from './body-arena.ts';
+import { flatString } from './flat-string.ts';
 import { OrderEntry } from './order-entry.ts';
 import type { StoredOrder } from './stored-order.ts';
 
@@ -126,7 +127,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
         order.id,
         order.uid,
         arena.copy(order.body),
-        order.etag,
+        flatString(order.etag),
         order.dateCreated,
       );
       list.append(entry);
