@@ -8,6 +8,7 @@
 // bench/results/producer.json at the repository root. Each send run uses a fresh 6-partition
 // topic (ingest's default), deleted afterwards.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestTopic } from '@orders/infra';
 import { SEEDED_BASE_DATE } from '../src/fake-order.ts';
@@ -52,6 +53,7 @@ async function send(opts: {
   concurrency: number;
   pregenerated: boolean;
   ratios?: PlanRatios;
+  generateInWorker?: boolean;
 }): Promise<Figure & { errors: number }> {
   const topic = await createTestTopic({ partitions: 6 });
   try {
@@ -81,6 +83,7 @@ async function send(opts: {
       baseDate: Date.now(),
       maxBytes: MAX_BYTES,
       ...(source ? { source } : {}),
+      ...(opts.generateInWorker === undefined ? {} : { generateInWorker: opts.generateInWorker }),
     });
     const used = process.cpuUsage(cpu);
     if (!outcome.ok) throw new Error(`send failed: ${outcome.error.message}`);
@@ -98,6 +101,9 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
+// Other work on the machine skews every figure: the 1-minute load average is recorded with them.
+const loadStart = round(loadavg()[0] ?? 0);
+process.stdout.write(`load average ${loadStart} on ${cpus().length} cores\n`);
 const rows: string[] = [];
 const line = (name: string, f: Figure & { errors?: number }) => {
   const text = `${name.padEnd(48)} ${String(f.ordersPerSecond.toLocaleString('en-US')).padStart(9)} orders/s  ${String(f.cpuMicrosPerOrder).padStart(5)} µs CPU/order${f.errors ? `  errors ${f.errors}` : ''}`;
@@ -125,24 +131,32 @@ for (const batch of [250, 500, 1000, 2000, 5000]) await tryOne(batch, 4);
 for (const concurrency of [1, 2, 8]) await tryOne(best.batch, concurrency);
 
 const defaults = await send({ batch: 500, concurrency: 4, pregenerated: false });
-line('--rate 0, generated on the fly, defaults (500 × 4)', defaults);
+line('--rate 0, defaults (500 × 4, worker thread)', defaults);
+const oneThread = await send({
+  batch: 500,
+  concurrency: 4,
+  pregenerated: false,
+  generateInWorker: false,
+});
+line('--rate 0, defaults, generated on the sending thread', oneThread);
 const tuned = await send({ batch: best.batch, concurrency: best.concurrency, pregenerated: false });
-line(`--rate 0, generated on the fly, batch ${best.batch} × ${best.concurrency}`, tuned);
+line(`--rate 0, batch ${best.batch} × ${best.concurrency} (worker thread)`, tuned);
 const mixed = await send({
   batch: best.batch,
   concurrency: best.concurrency,
   pregenerated: false,
   ratios: MIX,
 });
-line('--rate 0, on the fly, 5% invalid/duplicate/update', mixed);
+line('--rate 0, best, 5% invalid/duplicate/update', mixed);
 
 const results = {
-  machine: 'shared 2-core box; broker on the same machine',
+  machine: `${cpus().length} cores shared with the broker (and whatever else runs)`,
+  loadAverage: { start: loadStart, end: round(loadavg()[0] ?? 0) },
   messagesPerSendRun: SEND_COUNT,
   generation: { valid: generationValid, mixed: generationMixed },
   sendPregenerated: grid,
   best: { batch: best.batch, concurrency: best.concurrency },
-  rate0: { defaults, tuned, mixed },
+  rate0: { defaults, sameThread: oneThread, tuned, mixed },
   target: 50_000,
   meetsTarget: Math.max(defaults.ordersPerSecond, tuned.ordersPerSecond) >= 50_000,
 };

@@ -18,14 +18,6 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-// kafkajs 2.2.4 arms a negative timeout on every response (throttledUntil = -1), and Node 24
-// warns about it once per process. Known and harmless; every other warning is still shown.
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'TimeoutNegativeWarning') return;
-  process.stderr.write(`producer: ${warning.name}: ${warning.message}\n`);
-});
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -91,7 +91,8 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
     });
 
   const run = async (): Promise<ProducerOutcome> => {
-    const started = performance.now();
+    // Reset once connected: the rate is over the sending time, not the connection set-up.
+    let started = performance.now();
     const finish = (stoppedBy: StopReason, error?: ProducerError): ProducerOutcome => {
       const summary = summarize(
         stats,
@@ -99,6 +100,7 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
           topic: options.topic,
           dryRun: options.dryRun !== undefined,
           seed: options.seed,
+          count: options.count,
           elapsedMs: performance.now() - started,
         },
         stoppedBy,
@@ -125,6 +127,7 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
       sink = connected.sink;
     }
 
+    started = performance.now();
     const chunk = chunkSize(options.batch, options.rate);
     const sourceOptions: MessageSourceOptions = {
       seed: options.seed,

@@ -33,6 +33,8 @@ export type Summary = {
   seed: number;
   stoppedBy: StopReason;
   error?: string;
+  /** Messages asked for; 0 = until stopped. */
+  count: number;
   sent: number;
   errors: number;
   valid: number;
@@ -47,7 +49,7 @@ export type Summary = {
 
 export function summarize(
   stats: RunStats,
-  run: { topic: string; dryRun: boolean; seed: number; elapsedMs: number },
+  run: { topic: string; dryRun: boolean; seed: number; count: number; elapsedMs: number },
   stoppedBy: StopReason,
   error?: string,
 ): Summary {
@@ -58,6 +60,7 @@ export function summarize(
     seed: run.seed,
     stoppedBy,
     ...(error === undefined ? {} : { error }),
+    count: run.count,
     sent: stats.sent,
     errors: stats.errors,
     valid: stats.sentByType.valid,
@@ -78,11 +81,23 @@ export function formatSummary(summary: Summary): string {
     } in ${(summary.elapsedMs / 1000).toFixed(1)} s (${summary.ordersPerSecond.toLocaleString('en-US')}/s), seed ${summary.seed}`,
     `  valid ${summary.valid}, invalid ${summary.invalid}, duplicates ${summary.duplicates}, updates ${summary.updates}, errors ${summary.errors}`,
   ];
-  const kinds = Object.entries(summary.invalidByKind);
+  const kinds = Object.entries(summary.invalidByKind).sort(([a], [b]) => a.localeCompare(b));
   if (kinds.length > 0) {
-    lines.push(`  invalid by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    // Wrapped at ~100 columns: there are over twenty kinds.
+    let row = '  invalid by kind:';
+    for (const [kind, n] of kinds) {
+      const part = ` ${kind} ${n},`;
+      if (row.length + part.length > 100) {
+        lines.push(row);
+        row = '   ';
+      }
+      row += part;
+    }
+    lines.push(row.replace(/,$/, ''));
   }
-  if (summary.stoppedBy === 'stopped') lines.push('  stopped before the count was reached');
+  if (summary.stoppedBy === 'stopped' && summary.count > 0) {
+    lines.push(`  stopped on request after ${summary.sent + summary.errors} of ${summary.count}`);
+  }
   if (summary.error) lines.push(`  error: ${summary.error}`);
   return `${lines.join('\n')}\n`;
 }
