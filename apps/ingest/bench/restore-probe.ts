@@ -22,6 +22,7 @@ const result = await restoreFromDatabase({
   store,
   limits: { maxOrders: limit, maxBytes: 4 * 1024 ** 3, maxAgeMs: 10 * 365 * 86_400_000 },
   logger: silentLogger,
+  ...(process.env.RESTORE_PAGE_SIZE ? { pageSize: Number(process.env.RESTORE_PAGE_SIZE) } : {}),
 });
 // backing stores of dead ArrayBuffers are freed after the GC that finds them: collect twice
 gc();
@@ -39,5 +40,7 @@ process.stdout.write(
     rssDelta: after.rss - before.rss,
     rss: after.rss,
     heapUsed: after.heapUsed,
+    heapTotal: after.heapTotal,
+    external: after.external,
   })}\n`,
 );

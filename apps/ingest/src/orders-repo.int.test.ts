@@ -142,19 +142,29 @@ describe('orders repo (real PostgreSQL)', () => {
     expect(new Set(out.written.map((w) => w.id)).size).toBe(500);
   });
 
-  it('recent() and newest() go newest first; newest() stops at the count and byte limits', async () => {
+  it('recent() is newest first; newest() yields the newest that fit, oldest first', async () => {
     const recent = await repo.recent(3);
     expect(recent.map((r) => r.uid)).toEqual(['m-499', 'm-498', 'm-497']);
-    const pages: string[] = [];
+    const pages: string[][] = [];
     for await (const page of repo.newest({ maxOrders: 7, maxBytes: 1e9, pageSize: 3 })) {
-      pages.push(...page.map((p) => p.uid));
+      pages.push(page.map((p) => p.uid));
     }
-    expect(pages).toEqual(recent.map((r) => r.uid).concat(['m-496', 'm-495', 'm-494', 'm-493']));
+    expect(pages).toEqual([['m-493', 'm-494', 'm-495'], ['m-496', 'm-497', 'm-498'], ['m-499']]);
     const one = recent[0]?.body.length ?? 0;
     let count = 0;
     for await (const page of repo.newest({ maxOrders: 1000, maxBytes: one * 2.5 })) {
       count += page.length;
     }
     expect(count).toBe(2);
+    // orders created before minDateCreated are left out
+    let fresh = 0;
+    for await (const page of repo.newest({
+      maxOrders: 1000,
+      maxBytes: 1e9,
+      minDateCreated: Date.now() + 86_400_000,
+    })) {
+      fresh += page.length;
+    }
+    expect(fresh).toBe(0);
   });
 });
