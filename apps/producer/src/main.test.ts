@@ -111,6 +111,20 @@ describe('producer CLI', () => {
     expect(run.ms).toBeLessThan(15_000);
   });
 
+  it('stops quietly with status 0 when the reader closes stdout (| head)', async () => {
+    const child = spawn(
+      existsSync(NODE_24) ? NODE_24 : process.execPath,
+      [MAIN, '--dry-run', '--rate', '0', '--seed', '4'],
+      { env: { ...process.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('producer:');
+  });
+
   it('stops on SIGINT after flushing and prints the summary', async () => {
     const started = performance.now();
     const child = spawn(

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const ssl = readKafkaSsl(config.kafka.ssl);
   if (!ssl.ok) fail(`invalid configuration:\n${ssl.error.message}`, EXIT_USAGE);
 
+  let outputClosed = false;
   const seed = flags.seed ?? randomInt(0, 2 ** 32 - 1);
   const baseDate = flags.baseDate ?? (flags.seed === undefined ? Date.now() : SEEDED_BASE_DATE);
   const options: ProducerOptions = {
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
     baseDate,
     maxBytes: config.kafka.maxMessageBytes,
     ...(flags.dryRun ? { dryRun: process.stdout } : {}),
-    logger: createLogger(config.logLevel),
+    logger: createLogger(config.logLevel, () => outputClosed),
   };
 
   const producer = createProducer(options);
@@ -86,8 +87,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // A closed stdout (`--dry-run | head`) stops the run instead of crashing it.
-  process.stdout.on('error', () => producer.stop());
+  // A closed stdout (`--dry-run | head`) is the reader saying "enough": stop quietly, status 0.
+  process.stdout.on('error', () => {
+    outputClosed = true;
+    producer.stop();
+  });
 
   const progress = startProgress({
     stream: process.stderr,
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
   });
   const outcome = await producer.run();
   progress.stop();
+  if (outputClosed) process.exit(0);
 
   const summary = outcome.summary;
   if (flags.json) {
@@ -105,14 +110,17 @@ async function main(): Promise<void> {
   } else if (outcome.ok || summary.sent > 0) {
     process.stderr.write(formatSummary(summary));
   }
-  if (!outcome.ok) fail(outcome.error.message);
-  process.exitCode = summary.errors > 0 ? 1 : 0;
+  if (!outcome.ok) process.stderr.write(`producer: ${outcome.error.message}\n`);
+  const code = !outcome.ok || summary.errors > 0 ? 1 : 0;
+  // Exit once stdout has flushed (a pipe is written asynchronously), rather than wait for
+  // the client's sockets to wind down.
+  process.stdout.write('', () => process.exit(code));
 }
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-function createLogger(level: LogLevel): Logger {
-  const at = (wanted: LogLevel) => LEVELS.indexOf(level) <= LEVELS.indexOf(wanted);
+function createLogger(level: LogLevel, quiet: () => boolean): Logger {
+  const at = (wanted: LogLevel) => !quiet() && LEVELS.indexOf(level) <= LEVELS.indexOf(wanted);
   // On a terminal, clear the live progress line first so the log line does not run into it.
   const clear = process.stderr.isTTY ? '\r\x1b[2K' : '';
   const write = (tag: string, message: string) =>

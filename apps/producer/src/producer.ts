@@ -68,7 +68,7 @@ export type ProducerHandle = {
 };
 
 // A run gives up after this many whole send requests failed in a row (each already retried
-// by kafkajs), rather than counting errors forever against a broker that is gone.
+// by the Kafka client), rather than counting errors forever against a broker that is gone.
 const MAX_CONSECUTIVE_FAILURES = 3;
 
 /** The generator as a library: main.ts drives it from the CLI, ingest in demo mode. */
