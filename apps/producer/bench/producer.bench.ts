@@ -22,7 +22,12 @@ const GENERATE_COUNT = 200_000;
 const NO_MIX: PlanRatios = { invalid: 0, duplicate: 0, update: 0 };
 const MIX: PlanRatios = { invalid: 0.05, duplicate: 0.05, update: 0.05 };
 
-type Figure = { ordersPerSecond: number; cpuMicrosPerOrder: number; avgBytes?: number };
+type Figure = {
+  ordersPerSecond: number;
+  cpuMicrosPerOrder: number;
+  avgBytes?: number;
+  megabytesPerSecond?: number;
+};
 
 function generation(ratios: PlanRatios): Figure {
   const source = createMessageSource({
@@ -87,9 +92,13 @@ async function send(opts: {
     });
     const used = process.cpuUsage(cpu);
     if (!outcome.ok) throw new Error(`send failed: ${outcome.error.message}`);
+    const seconds = outcome.summary.elapsedMs / 1000;
     return {
       ordersPerSecond: outcome.summary.ordersPerSecond,
       cpuMicrosPerOrder: round((used.user + used.system) / SEND_COUNT),
+      // Values only; the mix's oversize (~512 KiB) and too-many-items (~300 KB) messages weigh.
+      avgBytes: Math.round(outcome.summary.bytes / Math.max(1, outcome.summary.sent)),
+      megabytesPerSecond: round(outcome.summary.bytes / 1e6 / seconds),
       errors: outcome.summary.errors,
     };
   } finally {
@@ -106,7 +115,9 @@ const loadStart = round(loadavg()[0] ?? 0);
 process.stdout.write(`load average ${loadStart} on ${cpus().length} cores\n`);
 const rows: string[] = [];
 const line = (name: string, f: Figure & { errors?: number }) => {
-  const text = `${name.padEnd(48)} ${String(f.ordersPerSecond.toLocaleString('en-US')).padStart(9)} orders/s  ${String(f.cpuMicrosPerOrder).padStart(5)} µs CPU/order${f.errors ? `  errors ${f.errors}` : ''}`;
+  const mb =
+    f.megabytesPerSecond === undefined ? '' : `  ${String(f.megabytesPerSecond).padStart(5)} MB/s`;
+  const text = `${name.padEnd(52)} ${String(f.ordersPerSecond.toLocaleString('en-US')).padStart(9)} orders/s  ${String(f.cpuMicrosPerOrder).padStart(5)} µs CPU/order${mb}${f.errors ? `  errors ${f.errors}` : ''}`;
   rows.push(text);
   process.stdout.write(`${text}\n`);
 };
