@@ -150,6 +150,9 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
     heartbeatInterval: 3_000,
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
+    // A fetch returns as soon as data is there (minBytes 1); this only bounds an idle long-poll,
+    // which a graceful stop waits for (kafkajs's 5 s default made every stop take ~5 s).
+    maxWaitTimeInMs: 1_000,
     allowAutoTopicCreation: false,
   });
   let admin: Admin | undefined;

@@ -227,7 +227,10 @@ export async function readTopic(
   count: number,
   timeoutMs = 30_000,
 ): Promise<DlqEntry[]> {
-  const consumer = kafka(brokers).consumer({ groupId: `reader-${randomUUID()}` });
+  const consumer = kafka(brokers).consumer({
+    groupId: `reader-${randomUUID()}`,
+    maxWaitTimeInMs: 500,
+  });
   const out: DlqEntry[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
