@@ -136,3 +136,13 @@ export function describeDbError(err: unknown): { code: string; message: string }
     message: typeof e?.message === 'string' ? e.message : String(err),
   };
 }
+
+/**
+ * PostgreSQL refused the data itself (SQLSTATE class 22 data exception, 23 integrity constraint
+ * violation, 54 program limit exceeded): retrying the same rows can never succeed. Everything
+ * else (connection loss, timeouts, 40P01 deadlock, 57P01 shutdown…) is transient.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
+}

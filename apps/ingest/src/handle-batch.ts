@@ -34,10 +34,19 @@ export type ValidOrder = {
   offset: string;
   /** Kafka message timestamp, epoch ms as a string (as kafkajs gives it) */
   timestamp: string;
+  /** the message as received, kept (by reference) in case the database refuses the order */
+  source: { topic: string; key: Buffer | null; value: Buffer | null };
 };
 
+/**
+ * Why a message was dead-lettered: a decode reason of @orders/model, or `rejected_by_database` for
+ * an order the model accepted but PostgreSQL refused as data (SQLSTATE class 22/23/54), isolated row
+ * by row so it cannot block its partition.
+ */
+export type DeadLetterReason = RejectReason | 'rejected_by_database';
+
 export type DeadLetter = {
-  reason: RejectReason;
+  reason: DeadLetterReason;
   problems: Problem[];
   key: Buffer | null;
   /** the original value bytes, untouched */
@@ -97,6 +106,41 @@ function toEpochMs(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+export function deadLetter(
+  reason: DeadLetterReason,
+  problems: Problem[],
+  message: { key: Buffer | null; value: Buffer | null; offset: string; timestamp: string },
+  topic: string,
+  partition: number,
+): DeadLetter {
+  return {
+    reason,
+    problems,
+    key: message.key,
+    value: message.value,
+    headers: {
+      [DLQ_HEADERS.reason]: reason,
+      [DLQ_HEADERS.problems]: problemsHeader(problems),
+      [DLQ_HEADERS.topic]: topic,
+      [DLQ_HEADERS.partition]: String(partition),
+      [DLQ_HEADERS.offset]: message.offset,
+      [DLQ_HEADERS.timestamp]: message.timestamp,
+    },
+    source: { topic, partition, offset: message.offset, timestamp: message.timestamp },
+  };
+}
+
+/** The dead letter for a valid order that PostgreSQL refused (see DeadLetterReason). */
+export function rejectedByDatabase(order: ValidOrder, code: string, message: string): DeadLetter {
+  return deadLetter(
+    'rejected_by_database',
+    [{ path: '', code: 'invalid', message: `SQLSTATE ${code}: ${message}` }],
+    { ...order.source, offset: order.offset, timestamp: order.timestamp },
+    order.source.topic,
+    order.partition,
+  );
+}
+
 export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): HandledBatch {
   const byUid = new Map<string, ValidOrder>();
   const deadLetters: DeadLetter[] = [];
@@ -105,26 +149,9 @@ export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): H
   for (const message of batch.messages) {
     const decoded = decodeOrder(message.value, { maxBytes: options.maxBytes });
     if (!decoded.ok) {
-      deadLetters.push({
-        reason: decoded.reason,
-        problems: decoded.problems,
-        key: message.key,
-        value: message.value,
-        headers: {
-          [DLQ_HEADERS.reason]: decoded.reason,
-          [DLQ_HEADERS.problems]: problemsHeader(decoded.problems),
-          [DLQ_HEADERS.topic]: batch.topic,
-          [DLQ_HEADERS.partition]: String(batch.partition),
-          [DLQ_HEADERS.offset]: message.offset,
-          [DLQ_HEADERS.timestamp]: message.timestamp,
-        },
-        source: {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: message.offset,
-          timestamp: message.timestamp,
-        },
-      });
+      deadLetters.push(
+        deadLetter(decoded.reason, decoded.problems, message, batch.topic, batch.partition),
+      );
       continue;
     }
     const order = decoded.order;
@@ -145,6 +172,7 @@ export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): H
       partition: batch.partition,
       offset: message.offset,
       timestamp: message.timestamp,
+      source: { topic: batch.topic, key: message.key, value: message.value },
     });
   }
 

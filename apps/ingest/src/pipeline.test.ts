@@ -33,7 +33,14 @@ function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => tru
   };
 }
 
-function setup(opts: { pgFailures?: number; dlqFailures?: number; skip?: Set<string> } = {}) {
+function setup(
+  opts: {
+    pgFailures?: number;
+    dlqFailures?: number;
+    skip?: Set<string>;
+    poison?: Set<string>;
+  } = {},
+) {
   const calls: Call[] = [];
   const lines: string[] = [];
   let pgFailures = opts.pgFailures ?? 0;
@@ -56,6 +63,9 @@ function setup(opts: { pgFailures?: number; dlqFailures?: number; skip?: Set<str
   const repo = {
     upsert: async (_tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome> => {
       calls.push(`upsert:${orders.length}`);
+      if (orders.some((o) => opts.poison?.has(o.uid))) {
+        throw Object.assign(new Error('new row violates check constraint'), { code: '23514' });
+      }
       const written = orders
         .filter((o) => !opts.skip?.has(o.uid))
         .map((o) => {
@@ -197,6 +207,33 @@ describe('pipeline.processBatch', () => {
     expect(t.store.getByUid('old')).toBeUndefined();
     expect(t.store.getByUid('new')).toBeDefined();
     expect(t.metrics.totals.duplicates).toBe(1);
+  });
+});
+
+describe('pipeline: rows PostgreSQL refuses as data', () => {
+  it('isolates them row by row into the DLQ and stores the rest (the partition moves on)', async () => {
+    const t = setup({ poison: new Set(['bad']) });
+    await t.pipeline.processBatch(
+      fakeBatch([bytes(makeOrder('a')), bytes(makeOrder('bad')), bytes(makeOrder('b'))], t.calls),
+    );
+    // the first statement (upsertChunk 2) fails, then one row at a time
+    expect(t.calls.filter((c) => c.startsWith('upsert'))).toEqual([
+      'upsert:2',
+      'upsert:1',
+      'upsert:1',
+      'upsert:1',
+    ]);
+    expect(t.published.map((d) => [d.reason, d.source.offset])).toEqual([
+      ['rejected_by_database', '41'],
+    ]);
+    expect(t.published[0]?.value?.toString()).toContain('"bad"');
+    expect(t.published[0]?.problems[0]?.message).toContain('SQLSTATE 23514');
+    expect(t.store.getByUid('a')).toBeDefined();
+    expect(t.store.getByUid('b')).toBeDefined();
+    expect(t.store.getByUid('bad')).toBeUndefined();
+    expect(t.calls).toContain('resolve:42');
+    expect(t.degraded()).toBe(0);
+    expect(t.metrics.totals).toMatchObject({ inserted: 2, invalid: 1, deadLettered: 1 });
   });
 });
 

@@ -7,9 +7,14 @@
 import type { OrderStore } from '@orders/store';
 import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
-import { describeDbError } from './db.ts';
+import { describeDbError, isDataError } from './db.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
-import { handleBatch, type ValidOrder } from './handle-batch.ts';
+import {
+  type DeadLetter,
+  handleBatch,
+  rejectedByDatabase,
+  type ValidOrder,
+} from './handle-batch.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
@@ -106,6 +111,43 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     });
   }
 
+  // Kafka Connect's JDBC sink does the same: when the batch statement fails on the data, unwrap
+  // the batch and dead-letter the errant record. Each row in its own transaction; a row refused
+  // as data becomes a dead letter, any other failure propagates (transient: the batch retries).
+  async function writeRowByRow(
+    valid: ValidOrder[],
+  ): Promise<{ outcome: UpsertOutcome; rejected: DeadLetter[] }> {
+    const outcome: UpsertOutcome = {
+      written: [],
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+    };
+    const rejected: DeadLetter[] = [];
+    for (const order of valid) {
+      try {
+        const one = await options.db.transaction((tx) => options.repo.upsert(tx, [order]));
+        for (const w of one.written) outcome.written.push(w);
+        outcome.inserted += one.inserted;
+        outcome.updated += one.updated;
+        outcome.unchanged += one.unchanged;
+        outcome.skipped += one.skipped;
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        const { code, message } = describeDbError(err);
+        rejected.push(rejectedByDatabase(order, code, message));
+      }
+    }
+    if (rejected.length > 0) {
+      log.warn('postgres refused orders as data, dead-lettering them', {
+        count: rejected.length,
+        codes: [...new Set(rejected.map((r) => r.problems[0]?.message.slice(9, 14)))],
+      });
+    }
+    return { outcome, rejected };
+  }
+
   async function processBatch(batch: BatchControl): Promise<void> {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
@@ -122,6 +164,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           outcome = await writeToPostgres(handled.valid);
         } catch (err) {
           failed = { sink: 'postgres', err };
+        }
+        if (failed && isDataError(failed.err)) {
+          failed = undefined;
+          try {
+            const isolated = await writeRowByRow(handled.valid);
+            outcome = isolated.outcome;
+            if (isolated.rejected.length > 0) {
+              for (const r of isolated.rejected) handled.deadLetters.push(r);
+              dlqDone = false;
+            }
+          } catch (err) {
+            failed = { sink: 'postgres', err };
+          }
         }
         if (outcome) {
           batchNumber++;

@@ -203,4 +203,28 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     expect(svc.ingest.metrics.totals.inserted).toBeGreaterThan(0);
     expect(await rowCount(cur().databaseUrl)).toBe(svc.ingest.store.stats().count);
   });
+
+  it('an order PostgreSQL refuses as data is dead-lettered alone; its partition moves on', async () => {
+    env = await createTestEnv({ partitions: 1 });
+    const svc = await start();
+    // the model accepts this uid; the database (here a CHECK added by the test) does not
+    await sql(
+      cur().databaseUrl,
+      "ALTER TABLE orders ADD CONSTRAINT t_no_poison CHECK (order_uid <> 'poison-1')",
+    );
+    await produce(cur().brokers, cur().topic, [
+      { key: 'ok-a', value: bytes(makeOrder('ok-a')) },
+      { key: 'poison-1', value: bytes(makeOrder('poison-1')) },
+      { key: 'ok-b', value: bytes(makeOrder('ok-b')) },
+    ]);
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 2, 20_000, '2 rows');
+    await produce(cur().brokers, cur().topic, [{ key: 'ok-c', value: bytes(makeOrder('ok-c')) }]);
+    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 3, 20_000, 'ok-c after it');
+    const dlq = await readTopic(cur().brokers, cur().dlqTopic, 1);
+    expect(dlq.map((d) => [d.key, d.headers[DLQ_HEADERS.reason]])).toEqual([
+      ['poison-1', 'rejected_by_database'],
+    ]);
+    expect(dlq[0]?.headers[DLQ_HEADERS.problems]).toContain('23514');
+    expect(svc.ingest.status().degraded).toBe(false);
+  });
 });
