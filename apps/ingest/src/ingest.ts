@@ -106,7 +106,19 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     }
   }
 
-  async function start(): Promise<void> {
+  let starting: Promise<void> | undefined;
+  // stop() during start: the start sequence ends at its next step instead of creating a consumer
+  // after the pool is gone
+  const checkNotStopping = () => {
+    if (stopping) throw new Error('ingest stopped during start');
+  };
+
+  function start(): Promise<void> {
+    starting ??= startSequence();
+    return starting;
+  }
+
+  async function startSequence(): Promise<void> {
     logger.info('starting ingest', {
       topic: config.kafka.topic,
       groupId: config.kafka.groupId,
@@ -139,6 +151,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     logger.info('http listening', { host: config.server.host, port: http.port });
 
     await untilMigrated();
+    checkNotStopping();
     postgresOk = true;
     const pingTimer = setInterval(() => {
       db.ping().then((ok) => {
@@ -150,6 +163,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (config.memory.restore) {
       await restoreFromDatabase({ repo, store, limits: config.memory, logger });
     }
+    checkNotStopping();
     state.restored = true;
 
     const kafka = createKafka(
@@ -167,9 +181,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       partitions: config.kafka.topicPartitions,
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
+    checkNotStopping();
 
     producer = createDlqProducer(kafka);
     await producer.connect();
+    checkNotStopping();
     pipeline = createPipeline({
       db,
       repo,
@@ -211,6 +227,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       },
     });
     await consumer.start();
+    checkNotStopping();
 
     if (config.memory.cleanupIntervalMs > 0) {
       timers.push(
@@ -269,6 +286,13 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     for (const t of timers) clearInterval(t);
     const started = Date.now();
     demo.abort();
+    // let a start in progress reach its next step (it then throws) before tearing down
+    if (starting) {
+      await Promise.race([
+        starting.catch(() => {}),
+        new Promise((r) => setTimeout(r, Math.max(100, deadlineMs / 2)).unref()),
+      ]);
+    }
     if (demoRun) await demoRun;
     const left = () => Math.max(100, deadlineMs - (Date.now() - started));
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits

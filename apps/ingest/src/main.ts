@@ -68,6 +68,8 @@ try {
   await ingest.start();
   logger.info('ingest ready', { port: ingest.port() });
 } catch (err) {
+  // a signal during start: the signal handler owns the exit
+  if (stopping) await new Promise(() => {});
   logger.error('start failed', errorFields(err));
   await ingest.stop(2_000).catch(() => {});
   process.exit(1);

@@ -2,8 +2,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './harness.ts';
 
-function run(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+function run(
+  env: Record<string, string>,
+  onOutput?: (out: string, kill: (s: NodeJS.Signals) => void) => void,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const proc = spawn(process.execPath, [join(import.meta.dirname, '../src/main.ts')], {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -12,6 +16,7 @@ function run(env: Record<string, string>): Promise<{ code: number | null; out: s
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
+      onOutput?.(out, (signal) => proc.kill(signal));
     });
     proc.stderr.on('data', (d) => {
       out += d;
@@ -35,5 +40,28 @@ describe('main.ts', () => {
     }
     expect(out).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack frames
     expect(out).not.toContain('hunter2-secret');
+  });
+
+  it('SIGTERM while PostgreSQL is unreachable at start: exits 0 promptly', async () => {
+    let signalled = 0;
+    const started = Date.now();
+    const { code, out } = await run(
+      {
+        DATABASE_URL: 'postgres://orders:orders@127.0.0.1:9/none',
+        SERVER_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      },
+      (text, kill) => {
+        if (!signalled && text.includes('postgres not reachable at start')) {
+          signalled = Date.now();
+          kill('SIGTERM');
+        }
+      },
+    );
+    expect(signalled).toBeGreaterThan(0);
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(out).toContain('ingest stopped');
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
