@@ -22,10 +22,13 @@ function formatNumber(n: number): string {
 }
 
 const rows: string[] = ['| benchmark | figure | value |', '| --- | --- | --- |'];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const found: [string, string][] = [];
   leaves(JSON.parse(readFileSync(join(dir, file), 'utf8')), '', found);
-  for (const [key, value] of found) rows.push(`| ${file.replace(/\.json$/, '')} | ${key} | ${value} |`);
+  for (const [key, value] of found)
+    rows.push(`| ${file.replace(/\.json$/, '')} | ${key} | ${value} |`);
 }
 const table = `${rows.join('\n')}\n`;
 writeFileSync(join(dir, 'summary.md'), table);
