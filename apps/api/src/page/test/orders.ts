@@ -1,62 +1,13 @@
 import type { Order } from '@orders/model';
 
-const SAMPLE_ITEM: Order['items'][number] = {
-  chrt_id: 9934930,
-  track_number: 'WBILMTESTTRACK',
-  price: 453,
-  rid: 'ab4219087a764ae0btest',
-  name: 'Mascaras',
-  sale: 30,
-  size: '0',
-  total_price: 317,
-  nm_id: 2389212,
-  brand: 'Vivienne Sabo',
-  status: 202,
-};
+import { sampleOrder } from '../../test/orders.ts';
 
-/** The seed service's sample order, with a chosen uid. */
-export function sampleOrder(uid: string): Order {
-  return {
-    order_uid: uid,
-    track_number: 'WBILMTESTTRACK',
-    entry: 'WBIL',
-    delivery: {
-      name: 'Test Testov',
-      phone: '+9720000000',
-      zip: '2639809',
-      city: 'Kiryat Mozkin',
-      address: 'Ploshad Mira 15',
-      region: 'Kraiot',
-      email: 'test@gmail.com',
-    },
-    payment: {
-      transaction: uid,
-      request_id: '',
-      currency: 'USD',
-      provider: 'wbpay',
-      amount: 1817,
-      payment_dt: 1637907727,
-      bank: 'alpha',
-      delivery_cost: 1500,
-      goods_total: 317,
-      custom_fee: 0,
-    },
-    items: [SAMPLE_ITEM],
-    locale: 'en',
-    internal_signature: '',
-    customer_id: 'test',
-    delivery_service: 'meest',
-    shardkey: '9',
-    sm_id: 99,
-    date_created: '2021-11-26T06:22:19Z',
-    oof_shard: '1',
-  };
-}
+export { sampleOrder };
 
 /** An order with three items and large amounts, to see grouping and several table rows. */
 export function bigOrder(uid: string): Order {
   const base = sampleOrder(uid);
-  const item = SAMPLE_ITEM;
+  const [item] = base.items as [Order['items'][number]];
   return {
     ...base,
     track_number: 'TRACKBIG0001',
@@ -111,7 +62,7 @@ export const MARKUP_SCRIPT = '<script>window.__pwned=2;alert(1)</script>';
 /** An order whose free-text fields hold markup and script: it must be shown literally. */
 export function markupOrder(uid: string): Order {
   const base = sampleOrder(uid);
-  const item = SAMPLE_ITEM;
+  const [item] = base.items as [Order['items'][number]];
   return {
     ...base,
     customer_id: MARKUP_SCRIPT,
