@@ -167,4 +167,19 @@ describe('orders repo (real PostgreSQL)', () => {
     }
     expect(fresh).toBe(0);
   });
+
+  it('getByUids/getByIds return the stored ones among many keys in one query', async () => {
+    const uids = ['m-3', 'm-0', 'no-such', 'm-499', "it's,{odd}"];
+    const byUid = await repo.getByUids(uids);
+    expect(byUid.map((o) => o.uid).sort()).toEqual(['m-0', 'm-3', 'm-499']);
+    for (const o of byUid) {
+      const one = await repo.getByUid(o.uid);
+      expect(o).toEqual(one);
+    }
+    const ids = byUid.map((o) => o.id);
+    const byId = await repo.getByIds([...ids, 2 ** 53, -1, 0, 1.5, Number.NaN, 987_654_321]);
+    expect(byId.map((o) => o.id).sort((a, b) => a - b)).toEqual(ids.sort((a, b) => a - b));
+    expect(await repo.getByUids([])).toEqual([]);
+    expect(await repo.getByIds([-1])).toEqual([]);
+  });
 });

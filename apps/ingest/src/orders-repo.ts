@@ -146,6 +146,10 @@ export type OrdersRepo = {
   upsert(tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome>;
   getByUid(uid: string): Promise<StoredOrder | undefined>;
   getById(id: number): Promise<StoredOrder | undefined>;
+  /** The stored orders among `uids`, in no particular order (absent ones left out); one query. */
+  getByUids(uids: readonly string[]): Promise<StoredOrder[]>;
+  /** The stored orders among `ids`, in no particular order (absent ones left out); one query. */
+  getByIds(ids: readonly number[]): Promise<StoredOrder[]>;
   recent(limit: number): Promise<StoredOrder[]>;
   /**
    * The newest orders (by id, i.e. first-ingest order) that fit `maxOrders` and `maxBytes` of
@@ -178,6 +182,24 @@ export function createOrdersRepo(db: Queryable): OrdersRepo {
         id,
       ]);
       return rows[0] ? toStored(rows[0]) : undefined;
+    },
+    // The API's read-through batches concurrent misses into these (one indexed scan per batch).
+    async getByUids(uids) {
+      if (uids.length === 0) return [];
+      const { rows } = await db.query<Row>(
+        `SELECT ${SELECT_COLUMNS} FROM orders WHERE order_uid = ANY($1::text[])`,
+        [uids],
+      );
+      return rows.map(toStored);
+    },
+    async getByIds(ids) {
+      const valid = ids.filter((id) => Number.isSafeInteger(id) && id >= 1);
+      if (valid.length === 0) return [];
+      const { rows } = await db.query<Row>(
+        `SELECT ${SELECT_COLUMNS} FROM orders WHERE id = ANY($1::int8[])`,
+        [valid],
+      );
+      return rows.map(toStored);
     },
     async recent(limit) {
       const { rows } = await db.query<Row>(
