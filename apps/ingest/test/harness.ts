@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '@orders/config';
 import { createTestDatabase, createTestTopic } from '@orders/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { createIngest, type Ingest } from '../src/ingest.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 
@@ -59,6 +60,72 @@ export async function createTestEnv(opts: { partitions?: number } = {}): Promise
       await deleteTopic(topic.brokers, dlqTopic).catch(() => {});
     },
   };
+}
+
+/** What a test file gets from useTestEnv(): one env per test, and services started on it. */
+export type TestScope = {
+  /** topic, DLQ topic name, group and database for this test (removed after it) */
+  setup(opts?: { partitions?: number }): Promise<TestEnv>;
+  /** the env of the running test; throws before setup() */
+  readonly env: TestEnv;
+  /** the service in this process on the env (+ overrides), ready; stopped after the test */
+  start(overrides?: Record<string, string>): Promise<Running>;
+  /** the service as a child process on the env (+ overrides), ready; SIGKILLed after the test */
+  spawn(overrides?: Record<string, string>): Promise<Child>;
+  /** run before the services are stopped after this test (e.g. undo a fault) */
+  onCleanup(fn: () => Promise<unknown>): void;
+};
+
+/**
+ * The per-test setup every integration file shares; call once at the top of the file. After each
+ * test, in this order: the test's onCleanup functions, in-process services stopped, child
+ * processes SIGKILLed (and awaited), then the topics and the database removed. A test may stop a
+ * service itself first: stop() is idempotent.
+ */
+export function useTestEnv(): TestScope {
+  let current: TestEnv | undefined;
+  let running: Running[] = [];
+  let children: Child[] = [];
+  let cleanups: (() => Promise<unknown>)[] = [];
+
+  afterEach(async () => {
+    for (const fn of cleanups) await fn().catch(() => {});
+    cleanups = [];
+    for (const r of running) await r.stop().catch(() => {});
+    running = [];
+    for (const c of children) {
+      c.kill('SIGKILL');
+      await c.exited;
+    }
+    children = [];
+    await current?.cleanup();
+    current = undefined;
+  });
+
+  const scope: TestScope = {
+    async setup(opts = {}) {
+      current = await createTestEnv(opts);
+      return current;
+    },
+    get env() {
+      if (!current) throw new Error('no test env: call setup() first');
+      return current;
+    },
+    async start(overrides = {}) {
+      const r = await startInProcess(await scope.env.env(overrides));
+      running.push(r);
+      return r;
+    },
+    async spawn(overrides = {}) {
+      const c = await startChild(await scope.env.env(overrides));
+      children.push(c);
+      return c;
+    },
+    onCleanup(fn) {
+      cleanups.push(fn);
+    },
+  };
+  return scope;
 }
 
 export function configFrom(env: Record<string, string>): Config {

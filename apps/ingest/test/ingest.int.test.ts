@@ -1,45 +1,16 @@
 // The pipeline against real Kafka + PostgreSQL, service in-process.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../src/handle-batch.ts';
 import { bytes, invalidMessages, makeOrder } from './fixtures.ts';
-import {
-  createTestEnv,
-  produce,
-  type Running,
-  readTopic,
-  rowCount,
-  sql,
-  startInProcess,
-  type TestEnv,
-  waitFor,
-} from './harness.ts';
+import { produce, readTopic, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
 
-let env: TestEnv | undefined;
-const cur = (): TestEnv => {
-  if (!env) throw new Error('no test env');
-  return env;
-};
-let running: Running[] = [];
-
-afterEach(async () => {
-  for (const r of running) await r.stop().catch(() => {});
-  running = [];
-  await env?.cleanup();
-  env = undefined;
-});
-
-async function start(overrides: Record<string, string> = {}): Promise<Running> {
-  if (!env) throw new Error('no env');
-  const r = await startInProcess(await env.env(overrides));
-  running.push(r);
-  return r;
-}
+const t = useTestEnv();
 
 describe('ingest (real Kafka + PostgreSQL)', () => {
   it('stores every valid order and dead-letters each invalid kind with its reason, nothing else', async () => {
-    env = await createTestEnv({ partitions: 3 });
+    const env = await t.setup({ partitions: 3 });
     const maxBytes = 20_000;
-    const svc = await start({ KAFKA_MAX_BYTES: String(maxBytes) });
+    const svc = await t.start({ KAFKA_MAX_BYTES: String(maxBytes) });
     const valid = Array.from({ length: 300 }, (_, i) => makeOrder(`mix-${i}`));
     const invalid = invalidMessages(maxBytes);
     // interleave: every 30th message is an invalid one
@@ -51,7 +22,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     });
     await produce(env.brokers, env.topic, messages);
 
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 300, 30_000, '300 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 300, 30_000, '300 rows');
     const dlq = await readTopic(env.brokers, env.dlqTopic, invalid.length);
     expect(dlq).toHaveLength(invalid.length);
     const reasons = dlq.map((d) => d.headers[DLQ_HEADERS.reason]).sort();
@@ -83,8 +54,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
   });
 
   it('absorbs duplicates and replays: one row per uid, newest content, stable id', async () => {
-    env = await createTestEnv({ partitions: 2 });
-    const svc = await start();
+    const env = await t.setup({ partitions: 2 });
+    const svc = await t.start();
     const v1 = makeOrder('dup-1', { locale: 'en' });
     const v2 = makeOrder('dup-1', { locale: 'ru' });
     const other = makeOrder('dup-2');
@@ -93,7 +64,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       { key: 'dup-2', value: bytes(other) },
       { key: 'dup-2', value: bytes(other) },
     ]);
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 2, 20_000, '2 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 2, 20_000, '2 rows');
     const [first] = await sql<{ id: string }>(
       env.databaseUrl,
       "SELECT id FROM orders WHERE order_uid = 'dup-1'",
@@ -109,8 +80,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     );
     // replay everything from the start with a fresh group on the same database: no change
     await svc.stop();
-    running = [];
-    const replay = await start({ KAFKA_GROUP_ID: `${env.groupId}-replay` });
+    const replay = await t.start({ KAFKA_GROUP_ID: `${env.groupId}-replay` });
     await waitFor(() => replay.ingest.metrics.totals.messages >= 5, 20_000, 'replay consumed');
     const rows = await sql<{ id: string; order_uid: string; data: { locale: string } }>(
       env.databaseUrl,
@@ -125,8 +95,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
   });
 
   it('dead-letters oversize messages (over KAFKA_MAX_BYTES) and keeps consuming', async () => {
-    env = await createTestEnv({ partitions: 1 });
-    await start({ KAFKA_MAX_BYTES: '4096' });
+    const env = await t.setup({ partitions: 1 });
+    await t.start({ KAFKA_MAX_BYTES: '4096' });
     const big = makeOrder('big-1', { note: 'x'.repeat(10_000) });
     const huge = Buffer.alloc(900_000, 0x61); // near the broker's 1 MB message limit
     await produce(env.brokers, env.topic, [
@@ -134,17 +104,17 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       { key: 'huge', value: huge },
       { key: 'ok-1', value: bytes(makeOrder('ok-1')) },
     ]);
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 1, 20_000, 'ok-1 stored');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 1, 20_000, 'ok-1 stored');
     const dlq = await readTopic(env.brokers, env.dlqTopic, 2);
     expect(dlq.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['too_large', 'too_large']);
     expect(dlq[1]?.value?.length).toBe(900_000);
   });
 
   it('evicts from memory under both limits; evicted orders stay in PostgreSQL and are served', async () => {
-    env = await createTestEnv({ partitions: 1 });
+    const env = await t.setup({ partitions: 1 });
     const sample = bytes(makeOrder('size-probe')).length;
     // count limit first
-    const svc = await start({ MEMORY_ORDERS_LIMIT: '50' });
+    const svc = await t.start({ MEMORY_ORDERS_LIMIT: '50' });
     await produce(
       env.brokers,
       env.topic,
@@ -153,7 +123,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
         value: bytes(makeOrder(`ev-${i}`)),
       })),
     );
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 120, 20_000, '120 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 120, 20_000, '120 rows');
     const stats = svc.ingest.store.stats();
     expect(stats.count).toBe(50);
     expect(stats.evictedByCount).toBe(70);
@@ -162,10 +132,9 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     expect(evicted.status).toBe(200);
     expect(((await evicted.json()) as { order_uid: string }).order_uid).toBe('ev-0');
     await svc.stop();
-    running = [];
 
     // byte limit: restore + new orders never exceed it
-    const byBytes = await start({
+    const byBytes = await t.start({
       MEMORY_ORDERS_LIMIT: '100000',
       MEMORY_MAX_BYTES: String(sample * 10),
       KAFKA_GROUP_ID: `${env.groupId}-bytes`,
@@ -179,7 +148,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
         value: bytes(makeOrder(`eb-${i}`)),
       })),
     );
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 150, 20_000, '150 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 150, 20_000, '150 rows');
     await waitFor(() => byBytes.ingest.store.getByUid('eb-29') !== undefined, 5_000, 'eb-29');
     const s2 = byBytes.ingest.store.stats();
     expect(s2.bytes).toBeLessThanOrEqual(sample * 10);
@@ -192,8 +161,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
   });
 
   it('demo mode (KAFKA_WRITE_EXAMPLES=1) writes example orders that get ingested', async () => {
-    env = await createTestEnv({ partitions: 2 });
-    const svc = await start({
+    const env = await t.setup({ partitions: 2 });
+    const svc = await t.start({
       KAFKA_WRITE_EXAMPLES: '1',
       PRODUCER_COUNT: '200',
       PRODUCER_RATE: '0',
@@ -201,26 +170,26 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     });
     await waitFor(() => svc.ingest.metrics.totals.messages >= 200, 30_000, '200 demo messages');
     expect(svc.ingest.metrics.totals.inserted).toBeGreaterThan(0);
-    expect(await rowCount(cur().databaseUrl)).toBe(svc.ingest.store.stats().count);
+    expect(await rowCount(env.databaseUrl)).toBe(svc.ingest.store.stats().count);
   });
 
   it('an order PostgreSQL refuses as data is dead-lettered alone; its partition moves on', async () => {
-    env = await createTestEnv({ partitions: 1 });
-    const svc = await start();
+    const env = await t.setup({ partitions: 1 });
+    const svc = await t.start();
     // the model accepts this uid; the database (here a CHECK added by the test) does not
     await sql(
-      cur().databaseUrl,
+      env.databaseUrl,
       "ALTER TABLE orders ADD CONSTRAINT t_no_poison CHECK (order_uid <> 'poison-1')",
     );
-    await produce(cur().brokers, cur().topic, [
+    await produce(env.brokers, env.topic, [
       { key: 'ok-a', value: bytes(makeOrder('ok-a')) },
       { key: 'poison-1', value: bytes(makeOrder('poison-1')) },
       { key: 'ok-b', value: bytes(makeOrder('ok-b')) },
     ]);
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 2, 20_000, '2 rows');
-    await produce(cur().brokers, cur().topic, [{ key: 'ok-c', value: bytes(makeOrder('ok-c')) }]);
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 3, 20_000, 'ok-c after it');
-    const dlq = await readTopic(cur().brokers, cur().dlqTopic, 1);
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 2, 20_000, '2 rows');
+    await produce(env.brokers, env.topic, [{ key: 'ok-c', value: bytes(makeOrder('ok-c')) }]);
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 3, 20_000, 'ok-c after it');
+    const dlq = await readTopic(env.brokers, env.dlqTopic, 1);
     expect(dlq.map((d) => [d.key, d.headers[DLQ_HEADERS.reason]])).toEqual([
       ['poison-1', 'rejected_by_database'],
     ]);

@@ -3,39 +3,12 @@
 // ALLOW_CONNECTIONS false) and terminates the service's sessions (pg_terminate_backend on the
 // database's backends). A real server restart (57P01, crash recovery) is the fault suite's job.
 import { ensureInfra } from '@orders/infra';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
-import {
-  type Child,
-  createProducer,
-  createTestEnv,
-  rowCount,
-  sql,
-  startChild,
-  type TestEnv,
-  waitFor,
-} from './harness.ts';
+import { createProducer, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
 
-let env: TestEnv | undefined;
-const cur = (): TestEnv => {
-  if (!env) throw new Error('no test env');
-  return env;
-};
-let child: Child | undefined;
+const t = useTestEnv();
 let adminUrl = '';
-
-afterEach(async () => {
-  if (env && adminUrl) {
-    await sql(adminUrl, `ALTER DATABASE "${env.databaseName}" ALLOW_CONNECTIONS true`).catch(
-      () => {},
-    );
-  }
-  child?.kill('SIGKILL');
-  if (child) await child.exited;
-  child = undefined;
-  await env?.cleanup();
-  env = undefined;
-});
 
 async function cutDatabase(name: string, allow: boolean): Promise<void> {
   await sql(adminUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
@@ -51,24 +24,26 @@ async function cutDatabase(name: string, allow: boolean): Promise<void> {
 describe('PostgreSQL outage', () => {
   it('stopped 10 s mid-stream: nothing lost, the process survives and recovers', async () => {
     adminUrl = (await ensureInfra()).databaseUrl;
-    env = await createTestEnv({ partitions: 3 });
-    child = await startChild(await env.env({ LOG_LEVEL: 'info' }));
+    const env = await t.setup({ partitions: 3 });
+    // undone even when the test fails while the database is cut
+    t.onCleanup(() => sql(adminUrl, `ALTER DATABASE "${env.databaseName}" ALLOW_CONNECTIONS true`));
+    const child = await t.spawn({ LOG_LEVEL: 'info' });
     const producer = await createProducer(env.brokers);
     const uids = Array.from({ length: 3_000 }, (_, i) => `pg-${i}`);
     const send = (from: number, to: number) =>
       producer.send(
-        cur().topic,
+        env.topic,
         uids.slice(from, to).map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
       );
 
     await send(0, 1_000);
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) >= 500, 30_000, 'first rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) >= 500, 30_000, 'first rows');
     await cutDatabase(env.databaseName, false);
     const cutAt = Date.now();
     await send(1_000, 2_000);
     // readiness reports the outage while it lasts
     await waitFor(
-      async () => (await fetch(`${(child as Child).url}/readyz`)).status === 503,
+      async () => (await fetch(`${child.url}/readyz`)).status === 503,
       15_000,
       'readyz 503',
     );
@@ -79,14 +54,14 @@ describe('PostgreSQL outage', () => {
     await send(2_000, 3_000);
     await producer.close();
 
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 3_000, 60_000, 'all rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 3_000, 60_000, 'all rows');
     const rows = await sql<{ n: string; d: string }>(
       env.databaseUrl,
       'SELECT count(*) AS n, count(DISTINCT order_uid) AS d FROM orders',
     );
     expect(rows[0]).toEqual({ n: '3000', d: '3000' });
     await waitFor(
-      async () => (await fetch(`${(child as Child).url}/readyz`)).status === 200,
+      async () => (await fetch(`${child.url}/readyz`)).status === 200,
       15_000,
       'ready again',
     );

@@ -1,42 +1,18 @@
 // Restarts, kill -9 and a crash between COMMIT and the offset commit: the service runs as a child
 // process (`node src/main.ts`) that the test owns by pid.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
 import {
   type Child,
   createProducer,
-  createTestEnv,
   produce,
   rowCount,
   sql,
-  startChild,
-  type TestEnv,
+  useTestEnv,
   waitFor,
 } from './harness.ts';
 
-let env: TestEnv | undefined;
-const cur = (): TestEnv => {
-  if (!env) throw new Error('no test env');
-  return env;
-};
-let children: Child[] = [];
-
-afterEach(async () => {
-  for (const c of children) {
-    c.kill('SIGKILL');
-    await c.exited;
-  }
-  children = [];
-  await env?.cleanup();
-  env = undefined;
-});
-
-async function spawnIngest(overrides: Record<string, string> = {}): Promise<Child> {
-  if (!env) throw new Error('no env');
-  const child = await startChild(await env.env(overrides));
-  children.push(child);
-  return child;
-}
+const t = useTestEnv();
 
 function metricValue(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
@@ -58,15 +34,15 @@ async function assertExactlyOnce(url: string, uids: string[]): Promise<void> {
 
 describe('restart and crash (child process)', () => {
   it('SIGTERM exits 0 after committing; a restart restores memory and serves the same bytes', async () => {
-    env = await createTestEnv({ partitions: 3 });
-    const a = await spawnIngest();
+    const env = await t.setup({ partitions: 3 });
+    const a = await t.spawn();
     const uids = Array.from({ length: 200 }, (_, i) => `rs-${i}`);
     await produce(
       env.brokers,
       env.topic,
       uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
     );
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 200, 30_000, '200 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 200, 30_000, '200 rows');
     await waitFor(
       async () => metricValue(await metrics(a), 'orders_store_orders') === 200,
       10_000,
@@ -77,7 +53,7 @@ describe('restart and crash (child process)', () => {
     a.kill('SIGTERM');
     expect(await a.exited).toEqual({ code: 0, signal: null });
 
-    const b = await spawnIngest();
+    const b = await t.spawn();
     // ready means restored: memory holds all 200 before any message is consumed
     const m = await metrics(b);
     expect(metricValue(m, 'orders_store_orders')).toBe(200);
@@ -90,8 +66,8 @@ describe('restart and crash (child process)', () => {
   });
 
   it('kill -9 during a stream, then restart: every order exactly once', async () => {
-    env = await createTestEnv({ partitions: 3 });
-    const a = await spawnIngest();
+    const env = await t.setup({ partitions: 3 });
+    const a = await t.spawn();
     const producer = await createProducer(env.brokers);
     const uids = Array.from({ length: 4_000 }, (_, i) => `k9-${i}`);
     let killedAt = -1;
@@ -112,9 +88,9 @@ describe('restart and crash (child process)', () => {
     const rowsAtKill = await rowCount(env.databaseUrl);
     expect(rowsAtKill).toBeLessThan(uids.length);
 
-    const b = await spawnIngest();
+    const b = await t.spawn();
     await waitFor(
-      async () => (await rowCount(cur().databaseUrl)) === uids.length,
+      async () => (await rowCount(env.databaseUrl)) === uids.length,
       60_000,
       'all rows',
     );
@@ -135,8 +111,8 @@ describe('restart and crash (child process)', () => {
   });
 
   it('a crash between the DB commit and the offset commit is absorbed on redelivery', async () => {
-    env = await createTestEnv({ partitions: 1 });
-    const a = await spawnIngest({ ORDERS_TEST_CRASH_AFTER_DB_COMMIT: '1' });
+    const env = await t.setup({ partitions: 1 });
+    const a = await t.spawn({ ORDERS_TEST_CRASH_AFTER_DB_COMMIT: '1' });
     const uids = Array.from({ length: 300 }, (_, i) => `cc-${i}`);
     await produce(
       env.brokers,
@@ -147,8 +123,8 @@ describe('restart and crash (child process)', () => {
     const committedRows = await rowCount(env.databaseUrl);
     expect(committedRows).toBeGreaterThan(0);
 
-    const b = await spawnIngest();
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 300, 30_000, 'all rows');
+    const b = await t.spawn();
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 300, 30_000, 'all rows');
     await assertExactlyOnce(env.databaseUrl, uids);
     // the committed-but-unacknowledged batch came back and was absorbed, not written twice
     await waitFor(

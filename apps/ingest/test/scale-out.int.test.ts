@@ -1,37 +1,15 @@
 // Two instances in one consumer group split the partitions; either API answers every order.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
-import {
-  createTestEnv,
-  produce,
-  type Running,
-  rowCount,
-  startInProcess,
-  type TestEnv,
-  waitFor,
-} from './harness.ts';
+import { produce, rowCount, useTestEnv, waitFor } from './harness.ts';
 
-let env: TestEnv | undefined;
-const cur = (): TestEnv => {
-  if (!env) throw new Error('no test env');
-  return env;
-};
-let running: Running[] = [];
-
-afterEach(async () => {
-  for (const r of running) await r.stop().catch(() => {});
-  running = [];
-  await env?.cleanup();
-  env = undefined;
-});
+const t = useTestEnv();
 
 describe('two instances in one group', () => {
   it('split the partitions and both serve every order', async () => {
-    env = await createTestEnv({ partitions: 6 });
-    const a = await startInProcess(await env.env());
-    running.push(a);
-    const b = await startInProcess(await env.env());
-    running.push(b);
+    const env = await t.setup({ partitions: 6 });
+    const a = await t.start();
+    const b = await t.start();
     // after b joined, the group rebalanced: each holds a disjoint, non-empty share
     await waitFor(
       () =>
@@ -51,7 +29,7 @@ describe('two instances in one group', () => {
       env.topic,
       uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
     );
-    await waitFor(async () => (await rowCount(cur().databaseUrl)) === 600, 30_000, '600 rows');
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 600, 30_000, '600 rows');
     const countA = a.ingest.store.stats().count;
     const countB = b.ingest.store.stats().count;
     expect(countA).toBeGreaterThan(0);
