@@ -65,8 +65,8 @@ function listenHono(): Promise<number> {
     {
       store,
       reader: {
-        getByUid: async () => undefined,
-        getById: async () => undefined,
+        getByUids: async () => [],
+        getByIds: async () => [],
         recent: async () => [],
       },
       readiness: () => ({ ready: true, reasons: [] }),

@@ -167,7 +167,36 @@ describe('GET /orders/:order_uid', () => {
     release();
     const responses = await Promise.all(pending);
     expect(responses.map((r) => r.status)).toEqual(Array(25).fill(200));
-    expect(reader.calls.getByUid).toBe(1);
+    expect(reader.calls.getByUids).toBe(1);
+  });
+
+  it('answers 1,000 concurrent requests for present and missing orders with no 5xx', async () => {
+    const { app, store, reader, deps } = setup();
+    for (let i = 1; i <= 100; i++) store.put(storedOrder(i, `mem-${i}`));
+    for (let i = 101; i <= 300; i++) reader.add(storedOrder(i, `db-${i}`));
+    const release = reader.hold(); // PostgreSQL is slower than the crowd arrives
+    const expected: number[] = [];
+    const pending = Array.from({ length: 1000 }, (_, i) => {
+      const n = 1 + (((i >> 1) * 7) % 400); // 1–100 memory, 101–300 PostgreSQL, 301–400 missing
+      expected.push(n <= 300 ? 200 : 404);
+      return app.request(
+        i % 2 === 0 ? `/orders/${n <= 100 ? 'mem' : 'db'}-${n}` : `/orders?id=${n}`,
+      );
+    });
+    release();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual(expected);
+    const bodies = await Promise.all(responses.map((r) => r.text()));
+    for (const [i, body] of bodies.entries()) {
+      if (responses[i]?.status === 200) expect(JSON.parse(body)).toHaveProperty('order_uid');
+    }
+    // the 300 uids and 300 ids memory lacks went out in a few batched queries, not one each
+    const keys = [...reader.batches.uids.flat(), ...reader.batches.ids.flat()];
+    expect(new Set(keys).size).toBe(600);
+    expect(keys.length).toBe(600);
+    const queries = reader.calls.getByUids + reader.calls.getByIds;
+    expect(queries).toBeLessThan(20);
+    expect(deps.metrics.readQueryKeys.labels().count).toBe(queries);
   });
 });
 
@@ -251,7 +280,7 @@ describe('malformed keys are 400, never 5xx', () => {
   it.each(bad)('%s → 400', async (_name, path) => {
     const { app, reader } = withOrders();
     await expectError(await app.request(path), 400, 'bad_request');
-    expect(reader.calls.getByUid + reader.calls.getById).toBe(0);
+    expect(reader.calls.getByUids + reader.calls.getByIds).toBe(0);
   });
 
   it.each([
@@ -406,7 +435,8 @@ describe('GET /metrics', () => {
       'orders_ingest_batch_size',
       'orders_ingest_batch_duration_seconds',
       'orders_store_evictions_total',
-      'orders_read_through_queries_total',
+      'orders_read_through_reads_total',
+      'orders_read_through_query_keys',
       'process_resident_memory_bytes',
     ]) {
       expect(families.has(name), name).toBe(true);

@@ -5,8 +5,10 @@ import type { StatsSnapshot } from './stats.ts';
 
 /** Reads orders from PostgreSQL; implemented by the ingest app (the API never imports pg). */
 export type OrderReader = {
-  getByUid(uid: string): Promise<StoredOrder | undefined>;
-  getById(id: number): Promise<StoredOrder | undefined>;
+  /** The stored orders among `uids` (distinct), in any order, absent ones left out: one query. */
+  getByUids(uids: string[]): Promise<StoredOrder[]>;
+  /** The stored orders among `ids` (distinct), in any order, absent ones left out: one query. */
+  getByIds(ids: number[]): Promise<StoredOrder[]>;
   /** Newest first (by id), at most `limit`. */
   recent(limit: number): Promise<StoredOrder[]>;
 };
@@ -18,10 +20,14 @@ export type ReadThroughTuning = {
   negativeTtlMs?: number;
   /** Most remembered not-found keys (oldest dropped first). */
   negativeMaxEntries?: number;
-  /** A reader query slower than this fails the lookup with 503 (ms). */
+  /** A read not answered within this, waiting for a query slot included, fails with 503 (ms). */
   timeoutMs?: number;
-  /** Most distinct keys queried at once; more misses get 503 at once instead of queueing. */
-  maxInFlight?: number;
+  /** PostgreSQL queries at once (pool connections reads may hold); other misses wait and batch. */
+  maxQueries?: number;
+  /** Most keys in one query (`= ANY($1)`). */
+  maxBatchKeys?: number;
+  /** Most keys waiting for a query; beyond it a miss gets 503 at once (a pathological backlog). */
+  maxQueuedKeys?: number;
 };
 
 export type ApiDeps = {

@@ -25,7 +25,7 @@ export {
   type ParseResult,
   PROMETHEUS_CONTENT_TYPE,
   parsePrometheusText,
-  type QueryResult,
+  type ReadResult,
   type Registry,
   type Sample,
   type StoreStatsSource,

@@ -36,7 +36,7 @@ describe('createReadThrough', () => {
     store.put(order);
     expect(readThrough.byUid('in-memory')).toBe(store.getByUid('in-memory'));
     expect(readThrough.byId(1)).toBe(store.getById(1));
-    expect(reader.calls).toEqual({ getByUid: 0, getById: 0, recent: 0 });
+    expect(reader.calls).toEqual({ getByUids: 0, getByIds: 0, recent: 0 });
     expect(metrics.lookups.memory.value).toBe(2);
   });
 
@@ -50,7 +50,7 @@ describe('createReadThrough', () => {
     expect(await readThrough.byId(7)).toBe(evicted);
     expect(store.getByUid('only-in-db')).toBeUndefined();
     expect(metrics.lookups.database.value).toBe(2);
-    expect(metrics.queries.found.value).toBe(2);
+    expect(metrics.reads.found.value).toBe(2);
   });
 
   it('shares one reader query among concurrent misses for one key', async () => {
@@ -63,16 +63,16 @@ describe('createReadThrough', () => {
     release();
     const results = await Promise.all([...lookups, ...byId]);
     expect(results.every((r) => r === order)).toBe(true);
-    expect(reader.calls.getByUid).toBe(1);
-    expect(reader.calls.getById).toBe(1);
-    expect(metrics.queries.found.value).toBe(2);
+    expect(reader.calls.getByUids).toBe(1);
+    expect(reader.calls.getByIds).toBe(1);
+    expect(metrics.reads.found.value).toBe(2);
     expect(metrics.lookups.database.value).toBe(70);
   });
 
   it('does not share a query between different keys', async () => {
     const { reader, readThrough } = setup();
     await Promise.all([readThrough.byUid('a'), readThrough.byUid('b'), readThrough.byUid('a')]);
-    expect(reader.calls.getByUid).toBe(2);
+    expect(reader.calls.getByUids).toBe(2);
   });
 
   it('caches a not-found briefly, counted from the query start', async () => {
@@ -81,10 +81,10 @@ describe('createReadThrough', () => {
     expect(readThrough.byUid('ghost')).toBeUndefined(); // synchronous: no query
     advance(999);
     expect(readThrough.byUid('ghost')).toBeUndefined();
-    expect(reader.calls.getByUid).toBe(1);
+    expect(reader.calls.getByUids).toBe(1);
     advance(1);
     expect(await readThrough.byUid('ghost')).toBeUndefined();
-    expect(reader.calls.getByUid).toBe(2);
+    expect(reader.calls.getByUids).toBe(2);
     expect(metrics.lookups.negative_cache.value).toBe(2);
     expect(metrics.lookups.not_found.value).toBe(2);
   });
@@ -112,12 +112,12 @@ describe('createReadThrough', () => {
   it('bounds the not-found cache, dropping the oldest entries', async () => {
     const { reader, readThrough } = setup({ negativeMaxEntries: 2 });
     for (const uid of ['n1', 'n2', 'n3']) await readThrough.byUid(uid);
-    expect(reader.calls.getByUid).toBe(3);
+    expect(reader.calls.getByUids).toBe(3);
     readThrough.byUid('n2');
     readThrough.byUid('n3');
-    expect(reader.calls.getByUid).toBe(3); // still cached
+    expect(reader.calls.getByUids).toBe(3); // still cached
     await readThrough.byUid('n1'); // evicted: asks again
-    expect(reader.calls.getByUid).toBe(4);
+    expect(reader.calls.getByUids).toBe(4);
   });
 
   it('turns reader failures into ApiError unavailable, never cached', async () => {
@@ -130,13 +130,13 @@ describe('createReadThrough', () => {
     const order = storedOrder(3, 'x');
     reader.add(order);
     expect(await readThrough.byUid('x')).toBe(order);
-    expect(metrics.queries.error.value).toBe(1);
+    expect(metrics.reads.error.value).toBe(1);
     expect(metrics.lookups.error.value).toBe(1);
   });
 
   it('treats a reader that throws synchronously like one that rejects', async () => {
-    const { reader, readThrough } = setup({ maxInFlight: 1 });
-    reader.getByUid = () => {
+    const { reader, readThrough } = setup({ maxQueries: 1 });
+    reader.getByUids = () => {
       throw new Error('sync');
     };
     for (let i = 0; i < 3; i++) {
@@ -153,7 +153,7 @@ describe('createReadThrough', () => {
     release();
     const results = await Promise.allSettled(waiters);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
-    expect(reader.calls.getById).toBe(1);
+    expect(reader.calls.getByIds).toBe(1);
   });
 
   it('times out a reader that does not answer', async () => {
@@ -163,18 +163,124 @@ describe('createReadThrough', () => {
     expect(failure).toMatchObject({ code: 'unavailable' });
   });
 
-  it('sheds misses beyond maxInFlight distinct keys with unavailable', async () => {
-    const { reader, readThrough } = setup({ maxInFlight: 2 });
+  it('batches misses for different keys that arrive while the query slots are busy', async () => {
+    const { reader, readThrough, metrics } = setup({ maxQueries: 2, maxBatchKeys: 3 });
+    for (let i = 1; i <= 9; i += 2) reader.add(storedOrder(i, `k${i}`));
     const release = reader.hold();
-    const a = readThrough.byUid('k1');
-    const b = readThrough.byUid('k2');
-    const shed = await Promise.resolve(readThrough.byUid('k3')).catch((e: unknown) => e);
-    expect(shed).toMatchObject({ code: 'unavailable' });
-    const joined = readThrough.byUid('k1'); // joining an existing flight is not a new query
+    const lookups = Array.from({ length: 9 }, (_, i) => readThrough.byUid(`k${i + 1}`));
+    const again = readThrough.byUid('k5'); // single flight: not a second key in the queue
+    expect(reader.batches.uids).toEqual([['k1'], ['k2']]); // a free slot sends a key at once
     release();
-    await Promise.all([a, b, joined]);
-    expect(reader.calls.getByUid).toBe(2);
-    expect(await readThrough.byUid('k4')).toBeUndefined(); // capacity is back
+    const results = await Promise.all([...lookups, again]);
+    expect(results.map((o) => o?.uid)).toEqual([
+      'k1',
+      undefined,
+      'k3',
+      undefined,
+      'k5',
+      undefined,
+      'k7',
+      undefined,
+      'k9',
+      'k5',
+    ]);
+    // the 7 keys that waited went out together, at most maxBatchKeys per query
+    expect(reader.batches.uids).toEqual([
+      ['k1'],
+      ['k2'],
+      ['k3', 'k4', 'k5'],
+      ['k6', 'k7', 'k8'],
+      ['k9'],
+    ]);
+    expect(metrics.readQueryKeys.labels().count).toBe(5);
+    expect(metrics.readQueryKeys.labels().sum).toBe(9);
+    expect(metrics.reads.found.value).toBe(5);
+    expect(metrics.reads.not_found.value).toBe(4);
+    // the not-founds of a batch are cached like single ones
+    expect(readThrough.byUid('k2')).toBeUndefined();
+    expect(reader.calls.getByUids).toBe(5);
+  });
+
+  it('shares the query slots between uids and ids, taking the kinds in turn', async () => {
+    const { reader, readThrough } = setup({ maxQueries: 1 });
+    reader.add(storedOrder(5, 'five'));
+    const release = reader.hold();
+    const first = readThrough.byUid('u0');
+    const ids = [readThrough.byId(5), readThrough.byId(6)];
+    const uids = [readThrough.byUid('u1'), readThrough.byUid('five')];
+    expect(reader.calls).toMatchObject({ getByUids: 1, getByIds: 0 });
+    release();
+    const [, five, six] = await Promise.all([first, ...ids, ...uids]);
+    expect(five?.uid).toBe('five');
+    expect(six).toBeUndefined();
+    expect(reader.batches).toEqual({ uids: [['u0'], ['u1', 'five']], ids: [[5, 6]] });
+  });
+
+  it('times out a key that waits too long for a slot, and drops it from the queue', async () => {
+    const { reader, readThrough, metrics } = setup({
+      maxQueries: 1,
+      maxBatchKeys: 1,
+      timeoutMs: 20,
+    });
+    const release = reader.hold(); // PostgreSQL answers nothing for now
+    const [a, b, c] = ['a', 'b', 'c'].map((uid) =>
+      Promise.resolve(readThrough.byUid(uid)).catch((e: unknown) => e),
+    );
+    // 'a' times out and gives its slot to 'b' (sent, times out too); 'c' waits behind 'b' until
+    // its own deadline and leaves the queue without being sent
+    for (const failure of [await a, await b, await c]) {
+      expect(failure).toMatchObject({ code: 'unavailable', message: 'order storage unavailable' });
+    }
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 30)); // 'b''s slot comes back too
+    expect(await readThrough.byUid('next')).toBeUndefined();
+    expect(reader.batches.uids).toEqual([['a'], ['b'], ['next']]);
+    expect(metrics.reads.error.value).toBe(3);
+    expect(metrics.lookups.error.value).toBe(3);
+  });
+
+  it('gives the slot of a hung query back after the timeout, so reads resume', async () => {
+    const { reader, readThrough } = setup({ maxQueries: 1, timeoutMs: 20 });
+    reader.hold(); // never released: this query hangs
+    const hung = await Promise.resolve(readThrough.byId(1)).catch((e: unknown) => e);
+    expect(hung).toMatchObject({ code: 'unavailable' });
+    reader.getByIds = async () => [storedOrder(2, 'two')];
+    expect((await readThrough.byId(2))?.uid).toBe('two');
+  });
+
+  it('sheds misses beyond maxQueuedKeys waiting keys, at once', async () => {
+    const { reader, readThrough, metrics } = setup({ maxQueries: 1, maxQueuedKeys: 2 });
+    const release = reader.hold();
+    const sent = readThrough.byUid('k1'); // running, not queued
+    const queued = [readThrough.byUid('k2'), readThrough.byId(3)];
+    const shed = await Promise.resolve(readThrough.byUid('k4')).catch((e: unknown) => e);
+    expect(shed).toBeInstanceOf(ApiError);
+    expect(shed).toMatchObject({
+      code: 'unavailable',
+      retryAfter: 1,
+      message: 'too many storage reads waiting',
+    });
+    const joined = readThrough.byUid('k2'); // joining an existing read is not a new key
+    release();
+    await Promise.all([sent, ...queued, joined]);
+    expect(reader.batches).toEqual({ uids: [['k1'], ['k2']], ids: [[3]] });
+    expect(metrics.reads.error.value).toBe(1);
+    expect(await readThrough.byUid('k4')).toBeUndefined(); // room again
+  });
+
+  it('fails every key of a batch whose query fails, and caches none of them', async () => {
+    const { reader, readThrough } = setup({ maxQueries: 1 });
+    const release = reader.hold();
+    const first = readThrough.byUid('a');
+    reader.fail(new Error('connection terminated'));
+    const batch = ['b', 'c', 'd'].map((uid) => Promise.resolve(readThrough.byUid(uid)));
+    release();
+    await Promise.allSettled([first]);
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    reader.fail(undefined);
+    reader.add(storedOrder(4, 'd'));
+    expect((await readThrough.byUid('d'))?.id).toBe(4);
   });
 
   describe('recent', () => {

@@ -1,4 +1,5 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
+import { createBatchReads, ReadFailure, type ReadLane } from './batch-reads.ts';
 import type { OrderReader, ReadThroughTuning } from './deps.ts';
 import { ApiError } from './http-error.ts';
 import type { Metrics } from './metrics/index.ts';
@@ -16,7 +17,7 @@ export type ReadThrough = {
 export type ReadThroughOptions = ReadThroughTuning & {
   store: Pick<OrderStore, 'getByUid' | 'getById' | 'recent'>;
   reader: OrderReader;
-  metrics?: Pick<Metrics, 'lookups' | 'queries'>;
+  metrics?: Pick<Metrics, 'lookups' | 'reads' | 'readQueryKeys'>;
   now?: () => number;
 };
 
@@ -24,24 +25,33 @@ export const READ_THROUGH_DEFAULTS = {
   negativeTtlMs: 1000,
   negativeMaxEntries: 10_000,
   timeoutMs: 2000,
-  maxInFlight: 256,
+  maxQueries: 2,
+  maxBatchKeys: 100,
+  maxQueuedKeys: 10_000,
 } as const;
 
 /**
  * Memory first, then PostgreSQL.
  *
- * - Single flight: concurrent misses for one key share one reader query.
+ * - Single flight: concurrent misses for one key share one read.
+ * - Batching: misses for different keys that arrive while `maxQueries` queries are running wait,
+ *   and go out together (up to `maxBatchKeys` per query) when a query ends; with a slot free a miss
+ *   goes out at once. A crowd of misses thus costs a few queries and at most `maxQueries` pool
+ *   connections (the pool is shared with ingest's writers). See batch-reads.ts.
  * - Negative cache: a key PostgreSQL did not have is answered "not found" without a query for
- *   `negativeTtlMs`, counted from when that query *started* (so it never outlives the snapshot it
- *   saw by more than the TTL), in a bounded map (oldest dropped first).
+ *   `negativeTtlMs`, counted from when the lookup that started the read asked (at or before the
+ *   query's start, so it never outlives the snapshot it saw by more than the TTL), in a bounded
+ *   map (oldest dropped first).
  * - It cannot hide an order ingested after the 404: memory is always checked first, and ingest
  *   puts every order into this process's store right after its PostgreSQL commit. Only an order
  *   consumed by *another* instance can stay hidden, for at most `negativeTtlMs`.
  * - Reader results are not put into the store: the store holds what this process consumed or
  *   restored (its limits, eviction order and gauges mean that), and a reader hit is one indexed
- *   query. Single flight already protects PostgreSQL from a crowd asking for one evicted order.
- * - A failing, slow (> `timeoutMs`) or saturated (> `maxInFlight` keys) reader fails the lookup
- *   with ApiError `unavailable` (503); failures are never cached.
+ *   probe. Single flight already protects PostgreSQL from a crowd asking for one evicted order.
+ * - A failing reader, a read not answered within `timeoutMs` (waiting for a slot plus the query),
+ *   or a backlog of more than `maxQueuedKeys` waiting keys (one PostgreSQL could not clear within
+ *   the timeout anyway) fails the lookup with ApiError `unavailable` (503); failures are never
+ *   cached.
  */
 export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const { store, reader, metrics } = options;
@@ -49,43 +59,35 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const negativeTtlMs = options.negativeTtlMs ?? READ_THROUGH_DEFAULTS.negativeTtlMs;
   const negativeMax = options.negativeMaxEntries ?? READ_THROUGH_DEFAULTS.negativeMaxEntries;
   const timeoutMs = options.timeoutMs ?? READ_THROUGH_DEFAULTS.timeoutMs;
-  const maxInFlight = options.maxInFlight ?? READ_THROUGH_DEFAULTS.maxInFlight;
-  let inFlight = 0;
+  const reads = createBatchReads({
+    maxQueries: Math.max(1, options.maxQueries ?? READ_THROUGH_DEFAULTS.maxQueries),
+    maxBatchKeys: Math.max(1, options.maxBatchKeys ?? READ_THROUGH_DEFAULTS.maxBatchKeys),
+    maxQueuedKeys: options.maxQueuedKeys ?? READ_THROUGH_DEFAULTS.maxQueuedKeys,
+    timeoutMs,
+    ...(metrics ? { onQuery: (keys: number) => metrics.readQueryKeys.observe(keys) } : {}),
+  });
 
-  function query<K>(load: (key: K) => Promise<StoredOrder | undefined>, key: K) {
-    if (inFlight >= maxInFlight) {
-      metrics?.queries.error.inc();
-      return Promise.reject(
-        new ApiError('unavailable', 'too many storage reads in progress', { retryAfter: 1 }),
-      );
-    }
-    let pending: Promise<StoredOrder | undefined>;
-    try {
-      pending = load(key);
-    } catch (error) {
-      pending = Promise.reject(error); // a reader that throws instead of rejecting
-    }
-    inFlight++;
-    return withTimeout(pending, timeoutMs).then(
+  function read<K>(load: ReadLane<K>, key: K): Promise<StoredOrder | undefined> {
+    return load(key).then(
       (order) => {
-        inFlight--;
-        (order ? metrics?.queries.found : metrics?.queries.not_found)?.inc();
+        (order ? metrics?.reads.found : metrics?.reads.not_found)?.inc();
         return order;
       },
       (error: unknown) => {
-        inFlight--;
-        metrics?.queries.error.inc();
-        throw new ApiError('unavailable', 'order storage unavailable', {
-          retryAfter: 1,
-          cause: error,
-        });
+        metrics?.reads.error.inc();
+        const shed = error instanceof ReadFailure && error.code === 'shed';
+        throw new ApiError(
+          'unavailable',
+          shed ? 'too many storage reads waiting' : 'order storage unavailable',
+          { retryAfter: 1, cause: error },
+        );
       },
     );
   }
 
   function lane<K>(
     memory: (key: K) => StoredOrder | undefined,
-    load: (key: K) => Promise<StoredOrder | undefined>,
+    load: ReadLane<K>,
   ): (key: K) => Lookup {
     const negative = new Map<K, number>();
     const flights = new Map<K, Promise<StoredOrder | undefined>>();
@@ -120,7 +122,7 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
       if (joined !== undefined) return counted(joined);
 
       const startedAt = now();
-      const flight = query(load, key).then(
+      const flight = read(load, key).then(
         (order) => {
           flights.delete(key);
           if (order === undefined && negativeTtlMs > 0 && negativeMax > 0) {
@@ -144,11 +146,17 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
 
   const byUid = lane(
     (uid: string) => store.getByUid(uid),
-    (uid: string) => reader.getByUid(uid),
+    reads.lane(
+      (uids: string[]) => reader.getByUids(uids),
+      (order) => order.uid,
+    ),
   );
   const byId = lane(
     (id: number) => store.getById(id),
-    (id: number) => reader.getById(id),
+    reads.lane(
+      (ids: number[]) => reader.getByIds(ids),
+      (order) => order.id,
+    ),
   );
 
   return {

@@ -7,7 +7,7 @@ export {
   INVALID_REASONS,
   type LookupResult,
   type Metrics,
-  type QueryResult,
+  type ReadResult,
   type StoreStatsSource,
 } from './orders-metrics.ts';
 export {

@@ -19,8 +19,8 @@ export const INVALID_REASONS = ['empty', 'too_large', 'not_json', 'not_object', 
 
 /** How a lookup by key was answered (one count per HTTP lookup). */
 export type LookupResult = 'memory' | 'database' | 'not_found' | 'negative_cache' | 'error';
-/** How a reader query ended (one count per query; coalesced lookups share one). */
-export type QueryResult = 'found' | 'not_found' | 'error';
+/** How the read of one key from PostgreSQL ended (concurrent lookups of one key share a read). */
+export type ReadResult = 'found' | 'not_found' | 'error';
 
 export type Metrics = {
   registry: Registry;
@@ -37,7 +37,9 @@ export type Metrics = {
   /** Messages behind the high watermark, labels `topic`, `partition` (set by ingest). */
   consumerLag: Gauge;
   lookups: Record<LookupResult, CounterChild>;
-  queries: Record<QueryResult, CounterChild>;
+  reads: Record<ReadResult, CounterChild>;
+  /** Keys per PostgreSQL query of the read-through (its count is the number of queries). */
+  readQueryKeys: Histogram;
   /** Labels `route` (the route pattern, never the raw path) and `status`. */
   httpRequestDuration: Histogram;
   /** Read store count/bytes/evictions from this source at every scrape (last call wins). */
@@ -128,16 +130,21 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     negative_cache: lookupCounter.labels('negative_cache'),
     error: lookupCounter.labels('error'),
   };
-  const queryCounter = registry.counter({
-    name: 'orders_read_through_queries_total',
-    help: 'PostgreSQL reads after a memory miss (concurrent misses for one key share one).',
+  const readCounter = registry.counter({
+    name: 'orders_read_through_reads_total',
+    help: 'Keys read from PostgreSQL after a memory miss, by result (concurrent lookups of one key share a read).',
     labelNames: ['result'],
   });
-  const queries: Record<QueryResult, CounterChild> = {
-    found: queryCounter.labels('found'),
-    not_found: queryCounter.labels('not_found'),
-    error: queryCounter.labels('error'),
+  const reads: Record<ReadResult, CounterChild> = {
+    found: readCounter.labels('found'),
+    not_found: readCounter.labels('not_found'),
+    error: readCounter.labels('error'),
   };
+  const readQueryKeys = registry.histogram({
+    name: 'orders_read_through_query_keys',
+    help: 'Keys per PostgreSQL query of the read-through (misses that wait for a slot go out together).',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+  });
 
   const httpRequestDuration = registry.histogram({
     name: 'http_request_duration_seconds',
@@ -172,7 +179,8 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     ingestBatchDuration,
     consumerLag,
     lookups,
-    queries,
+    reads,
+    readQueryKeys,
     httpRequestDuration,
     trackStore(source) {
       store = source;

@@ -6,7 +6,10 @@ import type { OrderReader } from '../deps.ts';
  * queries open (to test single flight) and fail them (to test 503).
  */
 export type FakeReader = OrderReader & {
-  calls: { getByUid: number; getById: number; recent: number };
+  /** Queries made (one per batch). */
+  calls: { getByUids: number; getByIds: number; recent: number };
+  /** The keys of each query, in call order. */
+  batches: { uids: string[][]; ids: number[][] };
   add(order: StoredOrder): void;
   /** Queries wait until the returned function is called. */
   hold(): () => void;
@@ -17,7 +20,8 @@ export type FakeReader = OrderReader & {
 export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
   const byUid = new Map<string, StoredOrder>();
   const byId = new Map<number, StoredOrder>();
-  const calls = { getByUid: 0, getById: 0, recent: 0 };
+  const calls = { getByUids: 0, getByIds: 0, recent: 0 };
+  const batches = { uids: [] as string[][], ids: [] as number[][] };
   let gate: Promise<void> | undefined;
   let failure: Error | undefined;
 
@@ -27,6 +31,9 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
   };
   for (const order of orders) add(order);
 
+  // like PostgreSQL: no particular order
+  const found = (orders: (StoredOrder | undefined)[]) =>
+    orders.filter((o): o is StoredOrder => o !== undefined).reverse();
   const answer = async <T>(value: () => T): Promise<T> => {
     if (gate) await gate;
     if (failure) throw failure;
@@ -35,6 +42,7 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
 
   return {
     calls,
+    batches,
     add,
     hold() {
       let release = () => {};
@@ -49,13 +57,15 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
     fail(error) {
       failure = error;
     },
-    getByUid(uid) {
-      calls.getByUid++;
-      return answer(() => byUid.get(uid));
+    getByUids(uids) {
+      calls.getByUids++;
+      batches.uids.push([...uids]);
+      return answer(() => found(uids.map((uid) => byUid.get(uid))));
     },
-    getById(id) {
-      calls.getById++;
-      return answer(() => byId.get(id));
+    getByIds(ids) {
+      calls.getByIds++;
+      batches.ids.push([...ids]);
+      return answer(() => found(ids.map((id) => byId.get(id))));
     },
     recent(limit) {
       calls.recent++;
