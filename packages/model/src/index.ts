@@ -1,7 +1,7 @@
 export { canonicalJson, type EncodedOrder, encodeOrder } from './canonical.ts';
 export { type DecodeResult, decodeOrder, type RejectReason } from './decode.ts';
 export { orderJsonSchema } from './json-schema.ts';
-export { ORDER_LIMITS } from './limits.ts';
+export { ORDER_LIMITS, ORDER_UID_PATTERN } from './limits.ts';
 export {
   type Delivery,
   deliverySchema,

@@ -1,6 +1,13 @@
 // The caps of the order model in one place: the schema is built from them, and the producer and
 // tests read them to build edge cases (a value exactly at a cap passes, one past it fails).
 // String lengths count UTF-16 code units (JavaScript's `string.length`).
+
+/**
+ * The characters of an order_uid (its length is `ORDER_LIMITS.string.order.order_uid`): safe in a
+ * URL path, a Kafka key and a log line as they are. The API checks lookup keys with it too.
+ */
+export const ORDER_UID_PATTERN = /^[A-Za-z0-9_-]*$/;
+
 export const ORDER_LIMITS = {
   /** Longest string per known field; a field whose `min` is 1 must not be empty. */
   string: {

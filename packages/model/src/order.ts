@@ -3,7 +3,7 @@
 // kept as they came (validate.ts bounds them: depth, keys, NUL, unsafe numbers).
 // Rules and their reasons: packages/model/README.md.
 import { z } from 'zod';
-import { ORDER_LIMITS } from './limits.ts';
+import { ORDER_LIMITS, ORDER_UID_PATTERN } from './limits.ts';
 
 type Bounds = { readonly min: number; readonly max: number };
 
@@ -11,7 +11,6 @@ const S = ORDER_LIMITS.string;
 
 // Every pattern below is linear (no ambiguous repetition) and only runs after the length check
 // passed (`abort: true`), so a megabyte-long string costs one length comparison.
-const UID = /^[A-Za-z0-9_-]*$/;
 const NOT_BLANK = /\S/;
 const PHONE = new RegExp(
   `^(?:\\+?(?:[ ()-]*[0-9]){${ORDER_LIMITS.phoneDigits.min},${ORDER_LIMITS.phoneDigits.max}}[ ()-]*)?$`,
@@ -113,7 +112,7 @@ export const orderSchema = z
   .looseObject({
     order_uid: patterned(
       S.order.order_uid,
-      UID,
+      ORDER_UID_PATTERN,
       'must contain only letters, digits, _ and -',
       'Unique order id; safe as a URL path segment ([A-Za-z0-9_-]{1,64}).',
     ),
