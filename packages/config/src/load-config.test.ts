@@ -61,7 +61,7 @@ describe('defaults (issue 2)', () => {
         getOrderById: true,
         headersTimeoutMs: 10_000,
         requestTimeoutMs: 30_000,
-        keepAliveTimeoutMs: 5000,
+        keepAliveTimeoutMs: 65_000,
       },
       producer: {
         count: 0,

@@ -309,8 +309,8 @@ export const variables = {
   },
   SERVER_KEEP_ALIVE_TIMEOUT_MS: {
     group: 'HTTP server',
-    description: 'Idle time before a keep-alive connection is closed (Node keepAliveTimeout).',
-    default: '5000',
+    description: 'Idle keep-alive connection lifetime (Node keepAliveTimeout); above 60 s LB idle.',
+    default: '65000',
     parser: integer(1000, 600_000),
   },
 
