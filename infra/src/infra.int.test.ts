@@ -68,6 +68,66 @@ describe('local PostgreSQL', () => {
   });
 });
 
+describe('createTestDatabase().drop()', () => {
+  it('drops the database while an autovacuum worker is connected to it', async (ctx) => {
+    const { databaseUrl } = await ensureInfra();
+    const db = await createTestDatabase();
+    try {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const on = await client.query<{ on: boolean }>(
+          "select current_setting('autovacuum') = 'on' as on",
+        );
+        if (!on.rows[0]?.on) ctx.skip('autovacuum is off on this server');
+        // Work for autovacuum (dead rows), done at the slowest per-table cost settings, so once a
+        // worker arrives it stays connected for many seconds.
+        await client.query(`create table t (id int, pad text) with (
+          autovacuum_vacuum_cost_limit = 1, autovacuum_vacuum_cost_delay = 100)`);
+        await client.query(
+          "insert into t select g, repeat('x', 200) from generate_series(1, 20000) g",
+        );
+        await client.query('delete from t where id % 2 = 0');
+      } finally {
+        await client.end();
+      }
+      // The launcher visits a new database within autovacuum_naptime (1 min by default). A
+      // backend there without a role (usesysid null) is the autovacuum worker: ours has ended.
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const rows = await query<{ n: number }>(
+          databaseUrl,
+          'select count(*)::int as n from pg_stat_activity where datname = $1 and usesysid is null',
+          [db.name],
+        );
+        if ((rows[0]?.n ?? 0) > 0) break;
+        if (Date.now() > deadline) throw new Error('no autovacuum worker came within 150 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await db.drop();
+    } finally {
+      await db.drop().catch(() => {});
+    }
+    const gone = new pg.Client({ connectionString: db.url });
+    gone.on('error', () => {});
+    await expect(gone.connect()).rejects.toMatchObject({ code: '3D000' });
+  }, 200_000);
+});
+
+async function query<R extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 describe('infraUp', () => {
   it('reuses running servers on a second call and still checks that both work', async () => {
     const info = await ensureInfra();

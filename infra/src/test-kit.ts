@@ -30,7 +30,10 @@ export function ensureInfra(opts: { log?: (line: string) => void } = {}): Promis
 
 export type TestDatabase = { name: string; url: string; drop(): Promise<void> };
 
-/** A fresh, empty database owned by the configured role; `drop()` removes it (closing sessions). */
+/**
+ * A fresh, empty database owned by the configured role; `drop()` removes it, closing the role's
+ * sessions in it first (a second drop() does nothing).
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   await ensureInfra();
   const settings = readInfraSettings(process.env).postgres;
@@ -39,8 +42,38 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: postgresUrl(settings, name),
-    drop: () => adminQuery(postgresUrl(settings), `drop database if exists "${name}" with (force)`),
+    drop: () => dropDatabase(postgresUrl(settings), name),
   };
+}
+
+/**
+ * Not `DROP DATABASE … WITH (FORCE)`: FORCE checks that it may signal every other backend in the
+ * database before signalling any, and an autovacuum worker (a backend without a role) may only be
+ * signalled by a superuser or a member of pg_signal_backend, so the drop failed with 42501
+ * whenever autovacuum was visiting the database. A plain DROP DATABASE sends autovacuum workers
+ * away itself (waiting up to 5 s); the role's own sessions are closed first, after refusing new
+ * ones so a pool cannot reconnect in between. Sessions of other roles make the drop fail (55006).
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    try {
+      await client.query(`alter database "${name}" allow_connections false`);
+    } catch (error) {
+      if ((error as { code?: string }).code === '3D000') return; // already dropped
+      throw error;
+    }
+    await client.query(
+      `select pg_terminate_backend(pid, 5000) from pg_stat_activity
+       where datname = $1 and usename = current_user and pid <> pg_backend_pid()`,
+      [name],
+    );
+    await client.query(`drop database if exists "${name}"`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
