@@ -1,7 +1,8 @@
 // Entry point: env (.env via dotenv, only here), config, signals and exit codes. Everything else
 // lives in createIngest so tests can run the same service in-process.
-import 'dotenv/config';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, readKafkaSsl } from '@orders/config';
+import { config as loadDotenv } from 'dotenv';
 import { createIngest } from './ingest.ts';
 import { createLogger, errorFields } from './logger.ts';
 
@@ -9,8 +10,15 @@ import { createLogger, errorFields } from './logger.ts';
 // COMMIT, before its offsets are resolved (the window where a redelivery must be absorbed).
 const TEST_CRASH_ENV = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
 
+// .env of the working directory first, then the repository's (pnpm --filter runs in apps/ingest);
+// variables already in the environment win over both.
+loadDotenv({
+  path: ['.env', fileURLToPath(new URL('../../../.env', import.meta.url))],
+  quiet: true,
+});
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stderr.write(`${loaded.error.message}\n`);
   process.exit(1);
 }
@@ -21,6 +29,8 @@ if (!ssl.ok) {
   process.exit(1);
 }
 const logger = createLogger({ level: config.logLevel });
+// Deprecated variable names and doubtful combinations: the config is usable, the operator should know.
+for (const warning of loaded.warnings) logger.warn('config warning', { warning });
 
 const crashAfter = Number(process.env[TEST_CRASH_ENV] ?? 0);
 const ingest = createIngest(config, {

@@ -42,6 +42,12 @@ describe('main.ts', () => {
     expect(out).not.toContain('hunter2-secret');
   });
 
+  it('config warnings reach the operator (a misspelt variable is named with its fix)', async () => {
+    const { code, out } = await run({ SERVER_PORT: 'http', KAFKA_BROKER: '127.0.0.1:9092' });
+    expect(code).toBe(1);
+    expect(out).toContain('KAFKA_BROKER is not a setting; did you mean KAFKA_BROKERS?');
+  });
+
   it('SIGTERM while PostgreSQL is unreachable at start: exits 0 promptly', async () => {
     let signalled = 0;
     const started = Date.now();
