@@ -1,8 +1,9 @@
+import { type VariableName, variableDefault } from '@orders/config';
 import { InfraError } from './errors.ts';
 
 /**
- * The few settings infra needs. Read here with the same names and defaults as @orders/config so
- * infra does not depend on the app's config package.
+ * The few settings infra needs, read with the names and defaults of @orders/config (its defaults
+ * only: infra must come up even when an unrelated variable is invalid, so no loadConfig).
  */
 export type InfraSettings = {
   postgres: { user: string; password: string; database: string; host: string; port: number };
@@ -11,18 +12,18 @@ export type InfraSettings = {
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULTS = {
-  POSTGRES_USER: 'orders',
-  POSTGRES_PASSWORD: 'orders',
-  POSTGRES_DB: 'orders',
-  DB_HOST: '127.0.0.1',
-  DB_PORT: '5432',
-  KAFKA_BROKERS: '127.0.0.1:9092',
-} as const;
+type InfraVariable = Extract<
+  VariableName,
+  'POSTGRES_USER' | 'POSTGRES_PASSWORD' | 'POSTGRES_DB' | 'DB_HOST' | 'DB_PORT' | 'KAFKA_BROKERS'
+>;
 
-function read(env: Env, name: keyof typeof DEFAULTS): string {
+function read(env: Env, name: InfraVariable): string {
   const value = env[name]?.trim();
-  return value ? value : DEFAULTS[name];
+  if (value) return value;
+  const fallback = variableDefault(name);
+  // every variable above has a default in @orders/config; this guards a future change there
+  if (fallback === undefined) throw new InfraError('bad_setting', `${name} must be set`);
+  return fallback;
 }
 
 function readPort(env: Env, name: 'DB_PORT'): number {

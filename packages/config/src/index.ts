@@ -6,7 +6,7 @@ export type { ReadKafkaSslResult } from './kafka-ssl.ts';
 export { readKafkaSsl } from './kafka-ssl.ts';
 export type { Env, LoadConfigResult } from './load-config.ts';
 export { loadConfig } from './load-config.ts';
-export { parseVariable } from './parse-variable.ts';
+export { parseVariable, variableDefault } from './parse-variable.ts';
 export type { ParseResult, PemSource } from './parsers.ts';
 export type { PostgresSslMode } from './postgres-url.ts';
 export { maskPostgresUrl, POSTGRES_SSL_MODES } from './postgres-url.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVariable } from './parse-variable.ts';
+import { parseVariable, variableDefault } from './parse-variable.ts';
 
 describe('parseVariable', () => {
   it('parses with the variable’s own rule', () => {
@@ -16,5 +16,14 @@ describe('parseVariable', () => {
       ok: false,
       expected: expect.stringContaining('"b" is not one'),
     });
+  });
+});
+
+describe('variableDefault', () => {
+  it('is the default text of the variable, undefined when it has none', () => {
+    expect(variableDefault('DB_PORT')).toBe('5432');
+    expect(variableDefault('KAFKA_BROKERS')).toBe('127.0.0.1:9092');
+    expect(variableDefault('DATABASE_URL')).toBeUndefined();
+    expect(variableDefault('PRODUCER_SEED')).toBeUndefined();
   });
 });

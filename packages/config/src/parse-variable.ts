@@ -1,5 +1,10 @@
 import type { ParseResult } from './parsers.ts';
-import { type VariableName, type VariableValues, variables } from './variables.ts';
+import {
+  type VariableName,
+  type VariableSpec,
+  type VariableValues,
+  variables,
+} from './variables.ts';
 
 /**
  * Parses one value with a variable's own rule, e.g. a producer flag that overrides
@@ -12,4 +17,12 @@ export function parseVariable<K extends VariableName>(
   const parser = variables[name].parser;
   const result = parser.parse(raw.trim()) as ParseResult<NonNullable<VariableValues[K]>>;
   return result.ok ? result : { ok: false, expected: result.expected ?? parser.expected };
+}
+
+/**
+ * The raw text an unset variable stands for (`undefined` when it has none: optional or derived),
+ * e.g. for tools such as the local infra that read a few variables without the whole config.
+ */
+export function variableDefault(name: VariableName): string | undefined {
+  return (variables[name] as VariableSpec<unknown>).default;
 }
