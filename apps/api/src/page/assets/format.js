@@ -1,6 +1,8 @@
-// How values are written on the page. Amounts are shown exactly as the order gives them, with the
-// currency code: the feed does not say whether they are major or minor units, so the page does
-// not guess (no implied decimals, no currency symbol). Dates are shown in UTC, as sent.
+// How values are written on the page. Money in an order is an integer count of the currency's
+// minor units (the model's rule, packages/model/README.md: 1817 USD cents), shown in major units
+// with the currency's ISO 4217 decimals and its code, never a symbol ($ is several currencies):
+// `18.17 USD`, `1,500 JPY`, `1.500 KWD`. The raw JSON keeps the integers. Dates are shown in UTC,
+// as sent.
 
 const DASH = '–';
 
@@ -15,16 +17,53 @@ export function formatNumber(value, locale) {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 20 }).format(value);
 }
 
+/** ISO 4217 decimals per currency code, from Intl (an unknown but well-formed code gets 2). */
+const decimalsByCurrency = new Map();
+
 /**
- * `1,817 USD` for (1817, 'USD').
+ * @param {string} currency
+ * @returns {number | undefined} undefined when Intl refuses the code
+ */
+function currencyDecimals(currency) {
+  let decimals = decimalsByCurrency.get(currency);
+  if (decimals === undefined && !decimalsByCurrency.has(currency)) {
+    try {
+      decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+        .maximumFractionDigits;
+    } catch {
+      decimals = undefined;
+    }
+    decimalsByCurrency.set(currency, decimals);
+  }
+  return decimals;
+}
+
+/**
+ * `18.17 USD` for (1817, 'USD'): minor units shown in major units, with the code. Without a usable
+ * currency, or for a value that is not a whole number ≥ 0 (validation refuses those), the value is
+ * shown as given.
  * @param {unknown} amount
  * @param {unknown} currency
  * @param {string | undefined} [locale]
  * @returns {string}
  */
 export function formatAmount(amount, currency, locale) {
-  const number = formatNumber(amount, locale);
-  if (number === DASH || typeof currency !== 'string' || currency === '') return number;
+  const decimals = typeof currency === 'string' ? currencyDecimals(currency) : undefined;
+  if (decimals === undefined || !Number.isSafeInteger(amount) || Number(amount) < 0) {
+    const number = formatNumber(amount, locale);
+    if (number === DASH || typeof currency !== 'string' || currency === '') return number;
+    return `${number} ${currency}`;
+  }
+  // The decimal point is placed in the digits, not by dividing (1817 / 100 is not exact in binary,
+  // and large amounts would lose cents); Intl formats a decimal string exactly.
+  const digits = String(amount).padStart(decimals + 1, '0');
+  const major =
+    decimals === 0 ? digits : `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+  const number = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+    // @ts-expect-error: Intl formats numeric strings exactly (ES2023); the lib types say number
+  }).format(major);
   return `${number} ${currency}`;
 }
 

@@ -10,14 +10,26 @@ import {
 } from './format.js';
 
 describe('formatAmount', () => {
-  it('shows the amount as given, grouped, with the currency code', () => {
-    expect(formatAmount(1817, 'USD', 'en-US')).toBe('1,817 USD');
-    expect(formatAmount(0, 'RUB', 'en-US')).toBe('0 RUB');
-    expect(formatAmount(12.5, 'EUR', 'en-US')).toBe('12.5 EUR');
+  it("shows minor units in major units with the currency's decimals and code", () => {
+    expect(formatAmount(1817, 'USD', 'en-US')).toBe('18.17 USD');
+    expect(formatAmount(5, 'EUR', 'en-US')).toBe('0.05 EUR');
+    expect(formatAmount(0, 'RUB', 'en-US')).toBe('0.00 RUB');
+    expect(formatAmount(150_000, 'RUB', 'de-DE')).toBe('1.500,00 RUB');
+    expect(formatAmount(1500, 'JPY', 'en-US')).toBe('1,500 JPY'); // no minor unit
+    expect(formatAmount(1500, 'KWD', 'en-US')).toBe('1.500 KWD'); // three decimals
+    expect(formatAmount(1817, 'XQZ', 'en-US')).toBe('18.17 XQZ'); // unknown code: two
   });
 
-  it('omits a missing currency and dashes a missing amount', () => {
+  it('is exact for the largest amounts', () => {
+    expect(formatAmount(Number.MAX_SAFE_INTEGER, 'USD', 'en-US')).toBe('90,071,992,547,409.91 USD');
+  });
+
+  it('shows what validation would refuse as given, and dashes a missing amount', () => {
     expect(formatAmount(1500, '', 'en-US')).toBe('1,500');
+    expect(formatAmount(1500, 'not a code', 'en-US')).toBe('1,500 not a code');
+    expect(formatAmount(12.5, 'EUR', 'en-US')).toBe('12.5 EUR');
+    expect(formatAmount(-3, 'EUR', 'en-US')).toBe('-3 EUR');
+    expect(formatAmount('12', 'USD', 'en-US')).toBe('12 USD');
     expect(formatAmount(undefined, 'USD', 'en-US')).toBe('–');
   });
 });
