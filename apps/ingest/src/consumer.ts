@@ -83,18 +83,27 @@ export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 /** Create the topic and the dead-letter topic when missing (explicit: no broker auto-create). */
 export async function ensureTopics(
   kafka: Kafka,
-  opts: { topic: string; dlqTopic: string; partitions: number },
+  opts: {
+    topic: string;
+    dlqTopic: string;
+    partitions: number;
+    /** KAFKA_TOPIC_REPLICATION_FACTOR; undefined = the broker's default.replication.factor */
+    replicationFactor?: number;
+  },
 ): Promise<{ created: string[] }> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const created: string[] = [];
+    // kafkajs sends -1 (the broker's default) when replicationFactor is undefined
+    const replicationFactor = opts.replicationFactor;
     const wanted = [
-      { topic: opts.topic, numPartitions: opts.partitions },
+      { topic: opts.topic, numPartitions: opts.partitions, replicationFactor },
       {
         topic: opts.dlqTopic,
         numPartitions: opts.partitions,
+        replicationFactor,
         configEntries: [{ name: 'max.message.bytes', value: String(DLQ_MAX_MESSAGE_BYTES) }],
       },
     ];

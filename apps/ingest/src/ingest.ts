@@ -179,6 +179,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       topic: config.kafka.topic,
       dlqTopic: config.kafka.dlqTopic,
       partitions: config.kafka.topicPartitions,
+      replicationFactor: config.kafka.replicationFactor,
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
