@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   canonicalJson,
+  decodeAndEncodeOrder,
   decodeOrder,
   encodeOrder,
   type Order,
@@ -56,6 +57,7 @@ function measure(name: string, fn: () => unknown): number {
 }
 
 const sampleBytes = Buffer.from(sampleText);
+const compactSampleBytes = Buffer.from(JSON.stringify(JSON.parse(sampleText)));
 const biggerBytes = Buffer.from(JSON.stringify(biggerOrder()));
 const sampleOrder = mustDecode(sampleBytes);
 const biggerOrderValue = mustDecode(biggerBytes);
@@ -79,12 +81,22 @@ const results = {
       canonicalAndEncode: measure('sample encodeOrder (canonical+sha1)', () =>
         encodeOrder(sampleOrder),
       ),
+      // ingest's hot path; compact = the message already is the canonical text (bytes reused)
+      decodeAndEncode: measure('sample decodeAndEncodeOrder', () =>
+        decodeAndEncodeOrder(sampleBytes, { maxBytes: MAX_BYTES }),
+      ),
+      decodeAndEncodeCompact: measure('sample decodeAndEncodeOrder, compact', () =>
+        decodeAndEncodeOrder(compactSampleBytes, { maxBytes: MAX_BYTES }),
+      ),
     },
     fiveItems: {
       decodeAndValidate: measure('5 items decodeOrder', () =>
         decodeOrder(biggerBytes, { maxBytes: MAX_BYTES }),
       ),
       canonicalAndEncode: measure('5 items encodeOrder', () => encodeOrder(biggerOrderValue)),
+      decodeAndEncode: measure('5 items decodeAndEncodeOrder', () =>
+        decodeAndEncodeOrder(biggerBytes, { maxBytes: MAX_BYTES }),
+      ),
     },
     invalid: {
       decodeAndValidate: measure('invalid order decodeOrder', () =>

@@ -44,14 +44,32 @@ export function canonicalJson(order: Order): string {
   return knownObject(order, ORDER_LAYOUT);
 }
 
+/**
+ * True when `value` is an object with exactly the schema's keys in schema order at every level and
+ * primitives in the leaves: no unknown key anywhere (so no forbidden or long key, depth 3), and
+ * once validated its canonical text is its JSON.stringify. Internal (decode.ts).
+ */
+export function isInSchemaOrder(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    inSchemaOrder(value as Record<string, unknown>, ORDER_LAYOUT)
+  );
+}
+
 export type EncodedOrder = { body: Buffer; etag: string };
 
 /** Canonical UTF-8 bytes and a strong ETag derived from exactly those bytes. */
 export function encodeOrder(order: Order): EncodedOrder {
   const body = Buffer.from(canonicalJson(order), 'utf8');
+  return { body, etag: etagOf(body) };
+}
+
+/** The strong ETag of a body. Internal (decode.ts). */
+export function etagOf(body: Uint8Array): string {
   // 96 bits of SHA-1: an ETag only has to tell versions of one order apart, not resist attackers.
-  const etag = `"${hash('sha1', body, 'base64url').slice(0, 16)}"`;
-  return { body, etag };
+  return `"${hash('sha1', body, 'base64url').slice(0, 16)}"`;
 }
 
 /** True when `obj` has exactly the layout's keys, in order, with primitives in the leaves. */

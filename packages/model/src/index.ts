@@ -1,5 +1,11 @@
 export { canonicalJson, type EncodedOrder, encodeOrder } from './canonical.ts';
-export { type DecodeResult, decodeOrder, type RejectReason } from './decode.ts';
+export {
+  type DecodeAndEncodeResult,
+  type DecodeResult,
+  decodeAndEncodeOrder,
+  decodeOrder,
+  type RejectReason,
+} from './decode.ts';
 export { orderJsonSchema } from './json-schema.ts';
 export { ORDER_LIMITS, ORDER_UID_PATTERN } from './limits.ts';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_LIMITS } from './limits.ts';
 import { PROBLEM_CODES, type Problem } from './problem.ts';
-import { sampleJson, sampleOrder, seededRandom } from './testing.ts';
+import { garbage, sampleJson, sampleOrder, seededRandom } from './testing.ts';
 import { validateOrder } from './validate.ts';
 
 function problemsOf(input: unknown): Problem[] {
@@ -491,63 +491,6 @@ function assertWellFormed(result: ReturnType<typeof validateOrder>): void {
     expect(problem.message.length).toBeGreaterThan(0);
     expect(`${problem.path}${problem.message}`.includes('\u0000')).toBe(false);
     expect(`${problem.path}${problem.message}`.isWellFormed()).toBe(true);
-  }
-}
-
-/** Random JSON-ish and non-JSON values, some deep, some wide. */
-function garbage(random: () => number, depth = 0): unknown {
-  const pick = Math.floor(random() * (depth > 6 ? 9 : 13));
-  switch (pick) {
-    case 0:
-      return null;
-    case 1:
-      return random() < 0.5;
-    case 2:
-      return Math.floor(random() * 2 ** 60) * (random() < 0.5 ? -1 : 1);
-    case 3:
-      return random() * 1e6;
-    case 4:
-      return [Number.NaN, Number.POSITIVE_INFINITY, -0, 1e308, 5e-324][Math.floor(random() * 5)];
-    case 5:
-      return String.fromCharCode(
-        ...Array.from({ length: Math.floor(random() * 20) }, () => Math.floor(random() * 0x10000)),
-      );
-    case 6:
-      return ['', ' ', '\u0000', '\ud800', 'x'.repeat(100_000), '2021-11-26T06:22:19Z'][
-        Math.floor(random() * 6)
-      ];
-    case 7:
-      return [undefined, 1n, Symbol('s'), () => 1, new Date(), new Map()][Math.floor(random() * 6)];
-    case 8:
-      return '__proto__';
-    case 9:
-    case 10: {
-      const out: Record<string, unknown> = {};
-      const keys = [
-        'order_uid',
-        'items',
-        'delivery',
-        'payment',
-        'price',
-        '__proto__',
-        'constructor',
-        'a\u0000',
-        '',
-        'x',
-      ];
-      for (let i = Math.floor(random() * 6); i > 0; i--) {
-        const key = keys[Math.floor(random() * keys.length)] as string;
-        Object.defineProperty(out, key, {
-          value: garbage(random, depth + 1),
-          enumerable: true,
-          configurable: true,
-          writable: true,
-        });
-      }
-      return out;
-    }
-    default:
-      return Array.from({ length: Math.floor(random() * 5) }, () => garbage(random, depth + 1));
   }
 }
 
