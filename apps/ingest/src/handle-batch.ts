@@ -1,13 +1,7 @@
 // Pure: one Kafka batch (one topic-partition) → the valid orders to upsert and the dead letters to
 // publish. No I/O, never throws on bad input: a bad message is data, not an exception, so it can
 // never block its partition.
-import {
-  decodeOrder,
-  encodeOrder,
-  type Order,
-  type Problem,
-  type RejectReason,
-} from '@orders/model';
+import { decodeAndEncodeOrder, type Order, type Problem, type RejectReason } from '@orders/model';
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
@@ -25,7 +19,7 @@ export type InboundBatch = { topic: string; partition: number; messages: Inbound
 export type ValidOrder = {
   uid: string;
   order: Order;
-  /** canonical bytes (what the API serves) and their strong ETag */
+  /** canonical bytes (what the API serves; may be a view of the message value) and their ETag */
   body: Buffer;
   etag: string;
   /** epoch ms of `date_created`, or null when it does not parse */
@@ -147,7 +141,8 @@ export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): H
   let superseded = 0;
 
   for (const message of batch.messages) {
-    const decoded = decodeOrder(message.value, { maxBytes: options.maxBytes });
+    // One step: the body is the message's own bytes when they already are the canonical text.
+    const decoded = decodeAndEncodeOrder(message.value, { maxBytes: options.maxBytes });
     if (!decoded.ok) {
       deadLetters.push(
         deadLetter(decoded.reason, decoded.problems, message, batch.topic, batch.partition),
@@ -162,12 +157,11 @@ export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): H
       // Offsets only grow within a partition; the comparison guards against odd input order.
       if (compareOffsets(previous.offset, message.offset) > 0) continue;
     }
-    const { body, etag } = encodeOrder(order);
     byUid.set(uid, {
       uid,
       order,
-      body,
-      etag,
+      body: decoded.body,
+      etag: decoded.etag,
       dateCreated: toEpochMs((order as { date_created?: unknown }).date_created),
       partition: batch.partition,
       offset: message.offset,
