@@ -15,22 +15,31 @@ export class OrderEntry implements StoredOrder {
   body: Buffer;
   readonly etag: string;
   readonly dateCreated: number;
+  readonly partition: number | undefined;
   #older: OrderEntry;
   #newer: OrderEntry;
 
-  constructor(id: number, uid: string, body: Buffer, etag: string, dateCreated: number) {
+  constructor(
+    id: number,
+    uid: string,
+    body: Buffer,
+    etag: string,
+    dateCreated: number,
+    partition: number | undefined,
+  ) {
     this.id = id;
     this.uid = uid;
     this.body = body;
     this.etag = etag;
     this.dateCreated = dateCreated;
+    this.partition = partition;
     this.#older = this;
     this.#newer = this;
   }
 
   /** An empty list: a sentinel entry whose fields are never read. */
   static list(): OrderEntry {
-    return new OrderEntry(-1, '', Buffer.alloc(0), '', 0);
+    return new OrderEntry(-1, '', Buffer.alloc(0), '', 0, undefined);
   }
 
   // The methods below are called on the sentinel (the list) unless said otherwise.

@@ -21,7 +21,14 @@ type Limits = { maxOrders: number; maxBytes: number; maxAgeMs: number; chunkByte
 
 function referenceModel(limits: Limits) {
   let entries: StoredOrder[] = [];
-  const counters = { evictedByCount: 0, evictedByBytes: 0, expired: 0, replaced: 0, tooLarge: 0 };
+  const counters = {
+    evictedByCount: 0,
+    evictedByBytes: 0,
+    expired: 0,
+    replaced: 0,
+    tooLarge: 0,
+    removed: 0,
+  };
   const bytes = () => entries.reduce((sum, e) => sum + e.body.length, 0);
   return {
     entries: () => entries,
@@ -48,6 +55,18 @@ function referenceModel(limits: Limits) {
       const before = entries.length;
       entries = entries.filter((e) => !(e.dateCreated < now - limits.maxAgeMs));
       counters.expired += before - entries.length;
+      return before - entries.length;
+    },
+    remove(uid: string): boolean {
+      const before = entries.length;
+      entries = entries.filter((e) => e.uid !== uid);
+      counters.removed += before - entries.length;
+      return entries.length < before;
+    },
+    retainPartitions(keep: number[]): number {
+      const before = entries.length;
+      entries = entries.filter((e) => e.partition === undefined || keep.includes(e.partition));
+      counters.removed += before - entries.length;
       return before - entries.length;
     },
     // heldBytes and compactions are the arena's business: checked as an invariant, not modelled.
@@ -101,8 +120,16 @@ describe('order store against a reference model', () => {
             roll < 0.03 ? limits.maxBytes + 1 + int(10) : roll < 0.6 ? int(40) : int(120);
           const length = Number.isFinite(size) ? size : 120;
           const body = Buffer.from(Array.from({ length }, () => int(256)));
-          const o = { id, uid, body, etag: `"${step}"`, dateCreated: clock - int(3000) };
+          // a partition for most puts (0–3), none for some
+          const partition = random() < 0.9 ? int(4) : undefined;
+          const o = { id, uid, body, etag: `"${step}"`, dateCreated: clock - int(3000), partition };
           expect(store.put(o), `step ${step}`).toBe(model.put(o));
+        } else if (op < 0.87) {
+          const uid = uidPool[int(uidPool.length)] ?? 'uid-0';
+          expect(store.remove(uid), `step ${step}`).toBe(model.remove(uid));
+        } else if (op < 0.88) {
+          const keep = [0, 1, 2, 3].filter(() => random() < 0.6);
+          expect(store.retainPartitions(keep), `step ${step}`).toBe(model.retainPartitions(keep));
         } else if (op < 0.95) {
           clock += int(500);
           expect(store.removeExpired(clock), `step ${step}`).toBe(model.removeExpired(clock));
@@ -136,6 +163,7 @@ describe('order store against a reference model', () => {
       // The walk went through every regime, or the test would prove little.
       const stats = store.stats();
       expect(stats.replaced + stats.tooLarge + stats.expired).toBeGreaterThan(0);
+      expect(stats.removed).toBeGreaterThan(0);
       if (compacts) expect(stats.compactions).toBeGreaterThan(0);
       else expect(stats.evictedByCount + stats.evictedByBytes).toBeGreaterThan(0);
     },
@@ -144,7 +172,14 @@ describe('order store against a reference model', () => {
 
 function summary1(o: StoredOrder | undefined) {
   return (
-    o && { id: o.id, uid: o.uid, etag: o.etag, body: o.body.toString('hex'), at: o.dateCreated }
+    o && {
+      id: o.id,
+      uid: o.uid,
+      etag: o.etag,
+      body: o.body.toString('hex'),
+      at: o.dateCreated,
+      partition: o.partition,
+    }
   );
 }
 

@@ -34,9 +34,18 @@ describe('lookup', () => {
   it('hands out entries that show only the order fields', () => {
     const store = createOrderStore(unbounded);
     store.put(order(1, 'a'));
-    store.put(order(2, 'b'));
+    store.put({ ...order(2, 'b'), partition: 3 });
     const found = store.getByUid('a');
-    expect(Object.keys(found ?? {}).sort()).toEqual(['body', 'dateCreated', 'etag', 'id', 'uid']);
+    expect(Object.keys(found ?? {}).sort()).toEqual([
+      'body',
+      'dateCreated',
+      'etag',
+      'id',
+      'partition',
+      'uid',
+    ]);
+    expect(found?.partition).toBeUndefined();
+    expect(store.getByUid('b')?.partition).toBe(3);
   });
 });
 
@@ -274,6 +283,63 @@ describe('removeExpired', () => {
     store.put(order(2, 'now', 10, now));
     expect(store.removeExpired(now)).toBe(1);
     expect(store.getByUid('now')).toBeDefined();
+  });
+});
+
+describe('remove and retainPartitions', () => {
+  const at = (id: number, uid: string, partition?: number) => ({ ...order(id, uid), partition });
+
+  it('remove drops one entry from both indexes and the list', () => {
+    const store = createOrderStore(unbounded);
+    store.put(at(1, 'a', 0));
+    store.put(at(2, 'b', 0));
+    expect(store.remove('a')).toBe(true);
+    expect(store.remove('a')).toBe(false);
+    expect(store.remove('nope')).toBe(false);
+    expect(store.getByUid('a')).toBeUndefined();
+    expect(store.getById(1)).toBeUndefined();
+    expect(uids(store.recent(10))).toEqual(['b']);
+    expect(store.stats()).toMatchObject({ count: 1, bytes: 10, removed: 1 });
+  });
+
+  it('retainPartitions drops the entries of every other partition, keeps unpartitioned ones', () => {
+    const store = createOrderStore(unbounded);
+    store.put(at(1, 'p0', 0));
+    store.put(at(2, 'p1', 1));
+    store.put(at(3, 'none'));
+    store.put(at(4, 'p2', 2));
+    store.put(at(5, 'p1-b', 1));
+
+    expect(store.retainPartitions([1, 5])).toBe(2);
+    expect(uids(store.recent(10))).toEqual(['p1-b', 'none', 'p1']);
+    expect(store.getByUid('p0')).toBeUndefined();
+    expect(store.getById(4)).toBeUndefined();
+    expect(store.stats()).toMatchObject({ count: 3, bytes: 30, removed: 2 });
+    // nothing owned: only the unpartitioned entry stays
+    expect(store.retainPartitions(new Set())).toBe(2);
+    expect(uids(store.recent(10))).toEqual(['none']);
+    expect(store.retainPartitions([])).toBe(0);
+    expect(store.stats()).toMatchObject({ count: 1, removed: 4 });
+  });
+
+  it('a later put of a dropped uid stores it again under its new partition', () => {
+    const store = createOrderStore(unbounded);
+    store.put(at(1, 'a', 0));
+    store.retainPartitions([1]);
+    expect(store.put(at(1, 'a', 1))).toBe(true);
+    expect(store.getById(1)?.partition).toBe(1);
+    expect(store.retainPartitions([1])).toBe(0);
+  });
+
+  it('keeps bodies intact when the drops leave chunks mostly dead (compaction)', () => {
+    const store = createOrderStore({ ...unbounded, chunkBytes: 64 });
+    for (let i = 1; i <= 40; i++) store.put({ ...order(i, `u${i}`, 8), partition: i % 4 });
+    expect(store.retainPartitions([0])).toBe(30);
+    for (let i = 4; i <= 40; i += 4) {
+      expect(store.getByUid(`u${i}`)?.body.equals(Buffer.alloc(8, i))).toBe(true);
+    }
+    const { heldBytes, bytes } = store.stats();
+    expect(heldBytes).toBeLessThanOrEqual(2 * bytes + 4 * 64);
   });
 });
 

@@ -31,6 +31,8 @@ export type OrderStoreStats = {
   replaced: number;
   /** Puts not stored because the body alone is larger than maxBytes. */
   tooLarge: number;
+  /** Entries dropped on request: `remove` and `retainPartitions`. */
+  removed: number;
   /**
    * Bytes of the buffers holding the bodies (whole chunks, including dead and unused space). About
    * `bytes` under oldest-first eviction; never more than 2 × bytes + 4 × chunkBytes.
@@ -55,6 +57,13 @@ export type OrderStore = {
   recent(limit: number): StoredOrder[];
   /** Drops orders with dateCreated < now − maxAgeMs; returns how many. One O(n) sweep. */
   removeExpired(now?: number): number;
+  /** Drops the entry with this uid; returns whether there was one. O(1). */
+  remove(uid: string): boolean;
+  /**
+   * Drops every entry whose `partition` is set and not among `partitions` (entries put without a
+   * partition stay); returns how many. One O(n) sweep.
+   */
+  retainPartitions(partitions: Iterable<number>): number;
   stats(): OrderStoreStats;
 };
 
@@ -78,6 +87,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
   let expired = 0;
   let replaced = 0;
   let tooLarge = 0;
+  let removed = 0;
   let compactions = 0;
 
   // Invariant: an entry is linked in `list` iff byUid maps its uid to it iff byId maps its id to it.
@@ -129,6 +139,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
         arena.copy(order.body),
         flatString(order.etag),
         order.dateCreated,
+        order.partition,
       );
       list.append(entry);
       byUid.set(entry.uid, entry);
@@ -159,17 +170,40 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
       const cutoff = now - maxAgeMs;
       // NaN (bad clock, Infinity − Infinity) or −Infinity (maxAgeMs Infinity): nothing is older.
       if (!(cutoff > Number.NEGATIVE_INFINITY)) return 0;
-      let removed = 0;
+      let count = 0;
       // A NaN dateCreated compares false and never expires by age; the limits still bound it.
       list.forEachOldestFirst((entry) => {
         if (entry.dateCreated < cutoff) {
           drop(entry);
-          removed++;
+          count++;
         }
       });
-      expired += removed;
+      expired += count;
       compactIfNeeded();
-      return removed;
+      return count;
+    },
+
+    remove(uid) {
+      const entry = byUid.get(uid);
+      if (entry === undefined) return false;
+      drop(entry);
+      removed++;
+      compactIfNeeded();
+      return true;
+    },
+
+    retainPartitions(partitions) {
+      const keep = new Set(partitions);
+      let count = 0;
+      list.forEachOldestFirst((entry) => {
+        if (entry.partition !== undefined && !keep.has(entry.partition)) {
+          drop(entry);
+          count++;
+        }
+      });
+      removed += count;
+      compactIfNeeded();
+      return count;
     },
 
     stats: () => ({
@@ -180,6 +214,7 @@ export function createOrderStore(options: OrderStoreOptions): OrderStore {
       expired,
       replaced,
       tooLarge,
+      removed,
       heldBytes: arena.heldBytes(),
       compactions,
     }),

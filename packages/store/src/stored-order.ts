@@ -10,4 +10,9 @@ export type StoredOrder = {
   etag: string;
   /** The order's date_created, epoch ms. */
   dateCreated: number;
+  /**
+   * The Kafka partition this version was consumed from, when known: an instance drops the entries
+   * of partitions it no longer owns (`retainPartitions`). Readers' results need not carry it.
+   */
+  partition?: number;
 };
