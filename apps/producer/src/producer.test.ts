@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SEEDED_BASE_DATE } from './fake-order.ts';
 import { createProducer, type ProducerOptions, runProducer } from './producer.ts';
+import { chunkSize } from './rate.ts';
 
 /** A --dry-run target that counts lines and keeps nothing. */
 function countingStream() {
@@ -32,28 +33,64 @@ function options(overrides: Partial<ProducerOptions>): ProducerOptions {
   };
 }
 
-describe('runProducer (dry run)', () => {
-  it('holds --rate 1000 within 10% end to end (real clock, generous window)', async () => {
-    const { stream, counter } = countingStream();
-    const outcome = await runProducer(options({ count: 3000, rate: 1000, dryRun: stream }));
-    expect(outcome.ok).toBe(true);
-    expect(counter.lines).toBe(3000);
-    expect(outcome.summary.sent).toBe(3000);
-    expect(outcome.summary.ordersPerSecond).toBeGreaterThan(900);
-    expect(outcome.summary.ordersPerSecond).toBeLessThan(1100);
-  });
+/**
+ * Runs `test` with setTimeout and performance.now faked (the run loop's rate-limit sleeps and its
+ * clock), so rates are the loop's arithmetic and not the machine's speed.
+ */
+async function onFakeClock(test: () => Promise<void>): Promise<void> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  try {
+    await test();
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
-  it('stops on request, having written exactly what it counts as sent', async () => {
-    const { stream, counter } = countingStream();
-    const producer = createProducer(options({ count: 0, rate: 2000, dryRun: stream }));
-    const running = producer.run();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    producer.stop();
-    const outcome = await running;
-    expect(outcome.summary.stoppedBy).toBe('stopped');
-    expect(outcome.summary.sent).toBeGreaterThan(100);
-    expect(counter.lines).toBe(outcome.summary.sent);
-  });
+/**
+ * Fires the fake timers one at a time until `until()` holds. Each step first yields a real
+ * macrotask, so the run loop's own setImmediate yields go through between sleeps.
+ */
+async function advanceUntil(until: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !until(); i++) await vi.advanceTimersToNextTimerAsync();
+}
+
+describe('runProducer (dry run)', () => {
+  it('holds --rate 1000 end to end: the loop sleeps what the limiter asks (fake clock)', () =>
+    onFakeClock(async () => {
+      const { stream, counter } = countingStream();
+      let done = false;
+      const running = runProducer(options({ count: 3000, rate: 1000, dryRun: stream })).finally(
+        () => {
+          done = true;
+        },
+      );
+      await advanceUntil(() => done);
+      const outcome = await running;
+      expect(outcome.ok).toBe(true);
+      expect(counter.lines).toBe(3000);
+      expect(outcome.summary.sent).toBe(3000);
+      // 3 s of sending at 1,000/s, less the first chunk that goes at once (the burst)
+      const chunk = chunkSize(500, 1000);
+      expect(outcome.summary.elapsedMs).toBeGreaterThanOrEqual(3000 - chunk);
+      expect(outcome.summary.elapsedMs).toBeLessThanOrEqual(3000);
+      expect(Math.abs(outcome.summary.ordersPerSecond - 1000)).toBeLessThanOrEqual(10);
+    }));
+
+  it('stops on request, having written exactly what it counts as sent', () =>
+    onFakeClock(async () => {
+      const { stream, counter } = countingStream();
+      const producer = createProducer(options({ count: 0, rate: 2000, dryRun: stream }));
+      const running = producer.run();
+      const started = performance.now();
+      await advanceUntil(() => performance.now() - started >= 500);
+      producer.stop();
+      const outcome = await running;
+      expect(outcome.summary.stoppedBy).toBe('stopped');
+      // half a second at 2,000/s plus the first burst, give or take the chunk in hand
+      const chunk = chunkSize(500, 2000);
+      expect(Math.abs(outcome.summary.sent - (1000 + chunk))).toBeLessThanOrEqual(chunk);
+      expect(counter.lines).toBe(outcome.summary.sent);
+    }));
 
   it('stops through an AbortSignal, as ingest demo mode does', async () => {
     const { stream } = countingStream();
