@@ -94,10 +94,21 @@ function runOnce(
   main: string,
   cwd: string,
   env: Record<string, string>,
+  signal: AbortSignal | undefined,
 ): Promise<{ code: number | null; output: string; ms: number }> {
   return new Promise((resolve) => {
     const t = Date.now();
-    const child = spawn(nodePath, [main], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the suite's own SIGTERM/SIGINT (signal) kills the child at once
+    const child = spawn(nodePath, [main], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}),
+    });
+    // an abort's AbortError is followed by 'exit'; a spawn that failed has no exit to wait for
+    child.on('error', (err) => {
+      if (child.pid === undefined) resolve({ code: null, output: err.message, ms: Date.now() - t });
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => {
       output += c.toString();
@@ -120,6 +131,7 @@ export async function runConfigAbuse(o: {
   cwd: string;
   /** a valid environment pointing at nothing that matters */
   baseEnv: Record<string, string>;
+  signal?: AbortSignal;
 }): Promise<{ cases: ConfigCase[]; failures: string[]; markdown: string }> {
   const main = join(o.repoRoot, 'apps/ingest/src/main.ts');
   const entries = Object.entries(BAD_VALUES).filter((e): e is [string, string] => e[1] !== null);
@@ -127,9 +139,10 @@ export async function runConfigAbuse(o: {
   let next = 0;
   const worker = async () => {
     while (next < entries.length) {
+      o.signal?.throwIfAborted();
       const [name, value] = entries[next++] as [string, string];
       const env = { PATH: process.env.PATH ?? '', ...o.baseEnv, [name]: value };
-      const r = await runOnce(o.nodePath, main, o.cwd, env);
+      const r = await runOnce(o.nodePath, main, o.cwd, env, o.signal);
       const j = judgeConfigExit(name, r.code, r.output);
       const firstLine =
         r.output.split('\n').find((l) => l.includes(name)) ?? r.output.split('\n')[0] ?? '';

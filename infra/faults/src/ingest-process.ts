@@ -21,6 +21,11 @@ export type IngestProcess = {
   expectExit(cause: string, timeoutMs: number): Promise<ExitRecord>;
   running(): boolean;
   pid(): number | undefined;
+  /**
+   * The suite is stopping (its own SIGTERM/SIGINT): SIGKILL a running child, wait for its exit,
+   * and refuse any later start, so a fault step still in flight cannot spawn a new one.
+   */
+  close(cause: string): Promise<void>;
   exits: ExitRecord[];
   port: number;
   /** log lines since start (parsed JSON where possible) */
@@ -40,6 +45,7 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
   let expected: string | undefined;
   let exitWaiter: ((r: ExitRecord) => void) | undefined;
   let generation = 0;
+  let closed = false;
   const exits: ExitRecord[] = [];
   const lines: Record<string, unknown>[] = [];
   let log: WriteStream | undefined;
@@ -88,6 +94,7 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
     running: () => child !== undefined,
     pid: () => child?.pid,
     async start(extraEnv = {}) {
+      if (closed) throw new Error('ingest not started: the suite is stopping');
       if (child) throw new Error('ingest already running');
       generation++;
       log ??= createWriteStream(join(o.logDir, 'ingest.log'), { flags: 'a' });
@@ -108,6 +115,18 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
       expected = cause;
       c.kill(signal);
       return done;
+    },
+    async close(cause) {
+      closed = true;
+      const c = child;
+      if (!c?.pid) return;
+      const done = new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        setTimeout(resolve, 5_000).unref();
+      });
+      expected = cause;
+      c.kill('SIGKILL');
+      await done;
     },
     async expectExit(cause, timeoutMs) {
       if (!child) throw new Error('ingest is not running');

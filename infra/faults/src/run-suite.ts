@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startAckProducer } from './ack-producer.ts';
+import { type AckProducer, startAckProducer } from './ack-producer.ts';
 import { type CheckResult, check, compareServed, type ServedCheck } from './check.ts';
 import { buildCorpus, countByKind } from './corpus.ts';
 import { createIngestProcess, type ExitRecord } from './ingest-process.ts';
@@ -59,6 +59,11 @@ export type SuiteContext = {
   repoRoot: string;
   home: string;
   log(line: string): void;
+  /**
+   * Aborted when the suite itself gets SIGTERM/SIGINT: ingest is SIGKILLed, the broker SIGKILLed,
+   * PostgreSQL stopped `-m immediate`, and runSuite rejects with the abort reason.
+   */
+  signal?: AbortSignal;
   /** runs while ingest is up and the corpus is stored (HTTP and config abuse) */
   afterChecks?(
     ingestPort: number,
@@ -116,8 +121,14 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
   });
   let ingestEnv: Record<string, string> = {};
   let stopping = false;
-  try {
+  let supervisor: NodeJS.Timeout | undefined;
+  let sampler: NodeJS.Timeout | undefined;
+  let activeProducer: AckProducer | undefined;
+
+  const body = async (): Promise<SuiteResult> => {
     await servers.start();
+    const pids = servers.pids();
+    log(`servers up: broker pid ${pids.broker}, PostgreSQL pid ${pids.postgres}`);
     const admin = new Kafka({
       clientId: 'orders-faults-admin',
       brokers: servers.brokers,
@@ -154,15 +165,17 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
 
     let restarting = false;
     // supervisor: an exit nobody caused is recorded (a failure) and ingest restarted
-    const supervisor = setInterval(() => {
+    supervisor = setInterval(() => {
       if (stopping || ingest.running()) return;
       const last = ingest.exits[ingest.exits.length - 1];
       if (last && last.cause === undefined && Date.now() - last.at > 1_000 && !restarting) {
         log(`UNEXPECTED ingest exit (code ${last.code}, signal ${last.signal}); restarting it`);
         restarting = true;
-        void startIngest().finally(() => {
-          restarting = false;
-        });
+        startIngest()
+          .catch((err: Error) => log(`could not restart ingest: ${err.message}`))
+          .finally(() => {
+            restarting = false;
+          });
       }
     }, 500);
 
@@ -173,7 +186,9 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       if (Date.now() > readyBy) throw new Error('ingest never became ready (see its log)');
       await sleep(200);
     }
-    log(`ingest ready on 127.0.0.1:${ingest.port} (log ${join(runDir, 'ingest.log')})`);
+    log(
+      `ingest ready on 127.0.0.1:${ingest.port}, pid ${ingest.pid()} (log ${join(runDir, 'ingest.log')})`,
+    );
 
     // /metrics of each ingest process, sampled: what each processed before it died
     const handled = new Map<number, { messages: number; duplicates: number }>();
@@ -186,7 +201,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
         duplicates: metricValue(text, 'orders_duplicate_deliveries_total'),
       });
     };
-    const sampler = setInterval(() => void sample(), 300);
+    sampler = setInterval(() => void sample(), 300);
 
     const produceStarted = Date.now();
     const producer = startAckProducer({
@@ -195,6 +210,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       corpus,
       durationMs: settings.produceMs,
     });
+    activeProducer = producer;
     log(`producing ${corpus.length} messages over ~${settings.produceMs / 1000} s`);
 
     const faults: FaultRecord[] = [];
@@ -378,9 +394,36 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       failures,
       extra,
     };
+  };
+
+  // SIGTERM/SIGINT of the suite (ctx.signal): stop racing the run and tear down at once; the run's
+  // own steps may still be awaiting, but ingest and the servers refuse to start again.
+  const abort = whenAborted(ctx.signal);
+  try {
+    return await Promise.race([body(), abort.promise]);
   } finally {
+    abort.dispose();
+    const now = ctx.signal?.aborted === true;
     stopping = true;
-    if (ingest.running()) await ingest.signal('SIGKILL', 'cleanup').catch(() => {});
-    await servers.stopAll();
+    clearInterval(supervisor);
+    clearInterval(sampler);
+    activeProducer?.stop();
+    await ingest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
+    await servers.stopAll(now ? 'now' : 'graceful');
   }
+}
+
+function whenAborted(signal: AbortSignal | undefined): {
+  promise: Promise<never>;
+  dispose(): void;
+} {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => {});
+  return { promise, dispose: () => signal?.removeEventListener('abort', onAbort) };
 }

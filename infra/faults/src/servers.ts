@@ -41,12 +41,20 @@ export type FaultServers = {
   /** superuser URL over our cluster's private socket (for pg_terminate_backend, drops) */
   adminQuery(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
   start(): Promise<void>;
+  /** the broker's pid and the postmaster's (from postmaster.pid), when running */
+  pids(): { broker: number | undefined; postgres: number | undefined };
   killBroker(): Promise<void>;
   startBroker(): Promise<void>;
   restartPostgres(mode: 'fast' | 'immediate'): Promise<void>;
   stopPostgres(mode: 'fast' | 'immediate'): Promise<void>;
   startPostgres(): Promise<void>;
-  stopAll(): Promise<void>;
+  /**
+   * Stops both servers and refuses to start them again. `graceful` (end of a run): SIGTERM to the
+   * broker, PostgreSQL `-m fast`. `now` (the suite got SIGTERM/SIGINT): SIGKILL to the broker,
+   * PostgreSQL `-m immediate` — the data is wiped by the next run anyway. A start still in flight
+   * is awaited first, so a server it spawns is stopped too.
+   */
+  stopAll(mode?: 'graceful' | 'now'): Promise<void>;
 };
 
 export function createFaultServers(o: FaultServersOptions): FaultServers {
@@ -62,14 +70,38 @@ export function createFaultServers(o: FaultServersOptions): FaultServers {
   };
   let brokerPid: number | undefined;
   let pgCtl: string | undefined;
+  let closed = false;
+  // the spawning part of each start (StorageTool + java, initdb + pg_ctl start): stopAll waits
+  // for these so that nothing they start is left running
+  const spawning = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    spawning.add(p);
+    const forget = () => spawning.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
+  const postmasterPid = (): number | undefined => {
+    try {
+      const first = readFileSync(join(pgLayout.data, 'postmaster.pid'), 'utf8').split('\n')[0];
+      return Number(first) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const refuseWhenClosed = () => {
+    if (closed) throw new Error('fault servers are stopped (the suite is stopping)');
+  };
 
   const brokerUp = async () => {
-    brokerPid = await startBroker(o.kafkaPort, kafkaLayout);
+    refuseWhenClosed();
+    brokerPid = await track(startBroker(o.kafkaPort, kafkaLayout));
+    refuseWhenClosed();
     await waitForBroker(brokers, brokerPid, 120_000, kafkaLayout);
   };
 
   const pgUp = async () => {
-    const started = await startLocalCluster(pgSettings, pgLayout);
+    refuseWhenClosed();
+    const started = await track(startLocalCluster(pgSettings, pgLayout));
     pgCtl = started.pgCtl;
   };
 
@@ -125,6 +157,7 @@ export function createFaultServers(o: FaultServersOptions): FaultServers {
         throw new Error('fault cluster: role setup failed');
       await kafkaRoundTrip(brokers);
     },
+    pids: () => ({ broker: brokerPid, postgres: postmasterPid() }),
     async killBroker() {
       if (brokerPid === undefined || !isOurBroker(brokerPid, kafkaLayout)) {
         throw new Error('killBroker: no broker of ours is running');
@@ -140,17 +173,45 @@ export function createFaultServers(o: FaultServersOptions): FaultServers {
     },
     startPostgres: pgUp,
     async restartPostgres(mode) {
+      refuseWhenClosed();
       await stopLocalCluster(pgCtl as string, pgLayout.data, mode);
       await pgUp();
     },
-    async stopAll() {
-      if (brokerPid !== undefined && isAlive(brokerPid) && isOurBroker(brokerPid, kafkaLayout)) {
-        await stopBroker(brokerPid, 10_000);
+    async stopAll(mode = 'graceful') {
+      closed = true;
+      await Promise.allSettled([...spawning]);
+      const pid = brokerPid;
+      if (pid !== undefined && isAlive(pid) && isOurBroker(pid, kafkaLayout)) {
+        if (mode === 'graceful') await stopBroker(pid, 10_000);
+        else {
+          process.kill(-pid, 'SIGKILL');
+          while (isAlive(pid)) await sleep(50);
+        }
       }
       brokerPid = undefined;
-      if (pgCtl) await stopLocalCluster(pgCtl, pgLayout.data, 'fast').catch(() => {});
+      // pg_ctl from the bin dir when no start finished (the signal came during initdb/start)
+      const bin = findServerBinDir();
+      const ctl = pgCtl ?? (bin ? `${bin}/pg_ctl` : undefined);
+      const postmaster = postmasterPid();
+      if (ctl && postmaster !== undefined) {
+        const pgMode = mode === 'graceful' ? 'fast' : 'immediate';
+        await stopLocalCluster(ctl, pgLayout.data, pgMode).catch(() => {});
+        // pg_ctl returns once postmaster.pid is gone, a moment before the process has exited
+        const until = Date.now() + 5_000;
+        while (isRunning(postmaster) && Date.now() < until) await sleep(50);
+      }
     },
   };
+}
+
+/** Alive and not a zombie (a daemon's exit is reaped by init, maybe a moment later). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 export { paths };

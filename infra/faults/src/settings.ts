@@ -17,6 +17,8 @@ export type RunSettings = {
   partitions: number;
   kafkaPort: number;
   pgPort: number;
+  /** where the suite's servers keep their data; undefined = <repo>/.infra/faults */
+  home: string | undefined;
   /** skip the fault schedule (a clean baseline run) */
   noFaults: boolean;
 };
@@ -47,6 +49,7 @@ export function readRunSettings(env: Record<string, string | undefined>): RunSet
     partitions: 3,
     kafkaPort: Number(env.FAULTS_KAFKA_PORT ?? 19092),
     pgPort: Number(env.FAULTS_PG_PORT ?? 25432),
+    home: env.FAULTS_HOME || undefined,
     noFaults: env.FAULTS_NONE === '1',
   };
 }
