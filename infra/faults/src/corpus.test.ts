@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCorpus, countByKind } from './corpus.ts';
+import { buildCorpus, type CorpusMessage, countByKind } from './corpus.ts';
 
 const size = { valid: 300, invalid: 60, duplicates: 20, updates: 10 };
 
@@ -42,5 +42,41 @@ describe('buildCorpus', () => {
       if (m.type === 'update') expect(m.value).not.toBe(latest.get(m.key));
       latest.set(m.key, m.value as string);
     }
+  });
+
+  it('keeps too-many-items within maxBytes, and expects too_large for whatever is over it', () => {
+    // 1,001 copies of one item pass 256 KiB for ~3% of fake orders: seed 142130815's full corpus
+    // had 3 such messages expected as invalid_order, and ingest (rightly) said too_large
+    const maxBytes = 256 * 1024;
+    const corpus = buildCorpus({
+      ...size,
+      invalid: 1_000,
+      seed: 142130815,
+      partitions: 3,
+      maxBytes,
+    });
+    const bytes = (m: CorpusMessage) => (m.value === null ? 0 : Buffer.byteLength(m.value));
+    const manyItems = corpus.filter((m) => m.kind === 'too-many-items');
+    expect(manyItems.length).toBeGreaterThan(40);
+    for (const m of manyItems) {
+      expect(bytes(m)).toBeLessThanOrEqual(maxBytes);
+      expect(m.expectReason).toBe('invalid_order');
+    }
+    for (const m of corpus.filter((x) => x.type === 'invalid' && bytes(x) > maxBytes)) {
+      expect(m.expectReason).toBe('too_large');
+    }
+  });
+
+  it('expects too_large when no fresh order can make the message fit', () => {
+    const corpus = buildCorpus({
+      ...size,
+      invalid: 220,
+      seed: 5,
+      partitions: 3,
+      maxBytes: 100_000,
+    });
+    const manyItems = corpus.filter((m) => m.kind === 'too-many-items');
+    expect(manyItems.length).toBe(10);
+    expect(manyItems.every((m) => m.expectReason === 'too_large')).toBe(true);
   });
 });

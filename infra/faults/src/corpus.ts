@@ -98,15 +98,13 @@ export function buildCorpus(o: CorpusOptions): CorpusMessage[] {
       ] as InvalidKind;
       const n = kindCount.get(kind) ?? 0;
       kindCount.set(kind, n + 1);
-      const bad = makeBadMessage(kind, faker.order(), n + rnd.int(0, 1) * 7919, {
-        maxBytes: o.maxBytes,
-      });
+      const bad = makeFittingBadMessage(kind, () => faker.order(), n + rnd.int(0, 1) * 7919, o);
       push({
         type,
         key: `bad-${out.length}`,
         value: bad.value,
         kind,
-        expectReason: bad.expect.reason,
+        expectReason: bad.expectReason,
       });
     } else {
       const uid = uids[rnd.int(0, uids.length - 1)] as string;
@@ -124,6 +122,29 @@ export function buildCorpus(o: CorpusOptions): CorpusMessage[] {
     }
   }
   return out;
+}
+
+/**
+ * A bad message of `kind` that stays within maxBytes unless it is meant to be too large: the
+ * generator's expectation ignores size (1,001 copies of a long item pass 256 KiB), while decodeOrder
+ * checks size before anything else. A few fresh orders are tried; if none fits, the message is
+ * kept and expected as too_large.
+ */
+export function makeFittingBadMessage(
+  kind: InvalidKind,
+  nextOrder: () => FakeOrder,
+  variant: number,
+  o: { maxBytes: number },
+): { value: string | Buffer | null; expectReason: string } {
+  let bad = makeBadMessage(kind, nextOrder(), variant, { maxBytes: o.maxBytes });
+  for (let attempt = 0; ; attempt++) {
+    const bytes = bad.value === null ? 0 : Buffer.byteLength(bad.value);
+    if (bytes <= o.maxBytes || bad.expect.reason === 'too_large') {
+      return { value: bad.value, expectReason: bad.expect.reason };
+    }
+    if (attempt === 10) return { value: bad.value, expectReason: 'too_large' };
+    bad = makeBadMessage(kind, nextOrder(), variant, { maxBytes: o.maxBytes });
+  }
 }
 
 export function countByKind(messages: CorpusMessage[]): Map<string, number> {
