@@ -24,6 +24,7 @@ export const BAD_VALUES: Record<VariableName, string | null> = {
   KAFKA_TOPIC_REPLICATION_FACTOR: 'three',
   KAFKA_MAX_BYTES: '12 parsecs',
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '-1',
+  KAFKA_SESSION_TIMEOUT_MS: '5000',
   KAFKA_SSL: 'maybe',
   KAFKA_SSL_CA: '-----BEGIN CERTIFICATE-----',
   KAFKA_SSL_CERT: '-----BEGIN CERTIFICATE-----',

@@ -49,6 +49,8 @@ export type Config = {
     maxMessageBytes: number;
     /** kafkajs consumer maxBytesPerPartition. */
     fetchMaxBytesPerPartition: number;
+    /** kafkajs consumer sessionTimeout (the heartbeat interval is derived from it). */
+    sessionTimeoutMs: number;
     ssl: false | KafkaSslConfig;
     sasl: KafkaSasl | undefined;
   };

@@ -39,6 +39,7 @@ describe('defaults (issue 2)', () => {
         replicationFactor: undefined,
         maxMessageBytes: 524_288,
         fetchMaxBytesPerPartition: 2_097_152,
+        sessionTimeoutMs: 30_000,
         ssl: false,
         sasl: undefined,
       },
@@ -105,6 +106,7 @@ describe('overrides', () => {
       KAFKA_TOPIC_PARTITIONS: '12',
       KAFKA_TOPIC_REPLICATION_FACTOR: '3',
       KAFKA_MAX_BYTES: '100000',
+      KAFKA_SESSION_TIMEOUT_MS: '10000',
       INGEST_BATCH_SIZE: '250',
       KAFKA_WRITE_EXAMPLES: 'true',
       MEMORY_RESTORE_DATA: 'false',
@@ -132,6 +134,7 @@ describe('overrides', () => {
       topicPartitions: 12,
       replicationFactor: 3,
       maxMessageBytes: 100_000,
+      sessionTimeoutMs: 10_000,
     });
     expect(config.ingest).toMatchObject({ batchSize: 250, writeExamples: true });
     expect(config.memory).toEqual({
@@ -143,6 +146,16 @@ describe('overrides', () => {
     });
     expect(config.server).toMatchObject({ port: 8080, getOrderById: false });
     expect(config.producer).toMatchObject({ rate: 0, invalidRatio: 0.1, seed: 42 });
+  });
+
+  it('KAFKA_SESSION_TIMEOUT_MS stays within the broker default bounds (6 s to 30 min)', () => {
+    expect(load({ KAFKA_SESSION_TIMEOUT_MS: '6000' }).kafka.sessionTimeoutMs).toBe(6_000);
+    expect(load({ KAFKA_SESSION_TIMEOUT_MS: '1800000' }).kafka.sessionTimeoutMs).toBe(1_800_000);
+    for (const bad of ['5999', '1800001', '30s', '0']) {
+      expect(fail({ KAFKA_SESSION_TIMEOUT_MS: bad }).issues).toMatchObject([
+        { name: 'KAFKA_SESSION_TIMEOUT_MS', value: bad },
+      ]);
+    }
   });
 
   it('KAFKA_DLQ_TOPIC replaces the derived name', () => {

@@ -287,6 +287,7 @@ function buildConfig(v: VariableValues): Config {
       replicationFactor: v.KAFKA_TOPIC_REPLICATION_FACTOR,
       maxMessageBytes: v.KAFKA_MAX_BYTES,
       fetchMaxBytesPerPartition: v.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+      sessionTimeoutMs: v.KAFKA_SESSION_TIMEOUT_MS,
       ssl,
       sasl,
     },

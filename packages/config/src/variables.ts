@@ -160,6 +160,14 @@ export const variables = {
     default: '2MiB',
     parser: bytes(1024, 256 * 1024 ** 2),
   },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    group: 'Kafka',
+    description:
+      'Consumer group session timeout: a member silent this long is evicted; a restart after a crash waits for that. Heartbeat: 3 s or a third if less.',
+    default: '30000',
+    // the broker's default group.min/max.session.timeout.ms: outside them it refuses the join
+    parser: integer(6_000, 1_800_000),
+  },
   KAFKA_SSL: {
     group: 'Kafka',
     description: 'Connect to the brokers over TLS.',
