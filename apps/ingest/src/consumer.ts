@@ -141,6 +141,7 @@ export type GroupConsumerOptions = {
   topic: string;
   partitionsConsumedConcurrently: number;
   maxBytesPerPartition?: number;
+  /** KAFKA_SESSION_TIMEOUT_MS; the heartbeat interval follows from it */
   sessionTimeout?: number;
   logger: Logger;
   onBatch(batch: BatchControl): Promise<void>;
@@ -153,10 +154,12 @@ export type GroupConsumerOptions = {
 
 export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
   const { kafka, topic, groupId, logger } = opts;
+  const sessionTimeout = opts.sessionTimeout ?? 30_000;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: opts.sessionTimeout ?? 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout,
+    // kafkajs' 3 s, but at least three heartbeats per session timeout (Kafka's advice)
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
     maxBytes: 16 * 1024 * 1024,
     // A fetch returns as soon as data is there (minBytes 1); this only bounds an idle long-poll,

@@ -213,6 +213,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       topic: config.kafka.topic,
       partitionsConsumedConcurrently: config.ingest.partitionsConcurrency,
       maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
+      sessionTimeout: config.kafka.sessionTimeoutMs,
       logger,
       onBatch: (batch) => p.processBatch(batch),
       onJoin: ({ partitions }) => {
