@@ -168,6 +168,34 @@ describe('orders repo (real PostgreSQL)', () => {
     expect(fresh).toBe(0);
   });
 
+  it('newest({ partitions }) keeps to the rows whose stored version came from those partitions', async () => {
+    // after the 500 rows of partition 3 above, three newer rows on partitions 5 and 6
+    await db.transaction((tx) =>
+      repo.upsert(tx, [valid('np-a', 5, 1), valid('np-b', 6, 1), valid('np-c', 5, 2)]),
+    );
+    const restore = async (partitions?: number[]) => {
+      const out: { uid: string; partition: number | undefined }[] = [];
+      for await (const page of repo.newest({ maxOrders: 4, maxBytes: 1e9, partitions })) {
+        for (const o of page) out.push({ uid: o.uid, partition: o.partition });
+      }
+      return out;
+    };
+    expect(await restore([5])).toEqual([
+      { uid: 'np-a', partition: 5 },
+      { uid: 'np-c', partition: 5 },
+    ]);
+    // the limit counts only the chosen partitions' rows
+    expect(await restore([3, 6])).toEqual([
+      { uid: 'm-497', partition: 3 },
+      { uid: 'm-498', partition: 3 },
+      { uid: 'm-499', partition: 3 },
+      { uid: 'np-b', partition: 6 },
+    ]);
+    expect((await restore()).map((o) => o.uid)).toEqual(['m-499', 'np-a', 'np-b', 'np-c']);
+    expect(await restore([])).toEqual([]);
+    expect(await restore([42])).toEqual([]);
+  });
+
   it('getByUids/getByIds return the stored ones among many keys in one query', async () => {
     const uids = ['m-3', 'm-0', 'no-such', 'm-499', "it's,{odd}"];
     const byUid = await repo.getByUids(uids);

@@ -127,10 +127,17 @@ export async function upsertOrders(db: Queryable, orders: ValidOrder[]): Promise
   return { written, inserted, updated, unchanged, skipped: orders.length - rows.length };
 }
 
-type Row = { id: number; order_uid: string; body: string; etag: string; date_ms: number | null };
+type Row = {
+  id: number;
+  order_uid: string;
+  body: string;
+  etag: string;
+  date_ms: number | null;
+  src_partition: number;
+};
 
 const SELECT_COLUMNS = `id, order_uid, body, etag,
-  (extract(epoch FROM date_created) * 1000)::float8 AS date_ms`;
+  (extract(epoch FROM date_created) * 1000)::float8 AS date_ms, src_partition`;
 
 function toStored(r: Row): StoredOrder {
   return {
@@ -139,6 +146,7 @@ function toStored(r: Row): StoredOrder {
     body: Buffer.from(r.body, 'utf8'),
     etag: r.etag,
     dateCreated: r.date_ms ?? 0,
+    partition: r.src_partition,
   };
 }
 
@@ -153,7 +161,8 @@ export type OrdersRepo = {
   recent(limit: number): Promise<StoredOrder[]>;
   /**
    * The newest orders (by id, i.e. first-ingest order) that fit `maxOrders` and `maxBytes` of
-   * bodies, leaving out those whose date_created is older than `minDateCreated` — yielded OLDEST
+   * bodies, leaving out those whose date_created is older than `minDateCreated` and, when
+   * `partitions` is given, those whose stored version came from another partition — yielded OLDEST
    * FIRST in keyset pages, so a caller can put them into the store as they come (the store evicts
    * the oldest put first) without holding them all.
    */
@@ -161,6 +170,7 @@ export type OrdersRepo = {
     maxOrders: number;
     maxBytes: number;
     minDateCreated?: number;
+    partitions?: readonly number[];
     pageSize?: number;
   }): AsyncGenerator<StoredOrder[]>;
   count(): Promise<number>;
@@ -208,9 +218,11 @@ export function createOrdersRepo(db: Queryable): OrdersRepo {
       );
       return rows.map(toStored);
     },
-    async *newest({ maxOrders, maxBytes, minDateCreated, pageSize = 2_000 }) {
+    async *newest({ maxOrders, maxBytes, minDateCreated, partitions, pageSize = 2_000 }) {
       if (!(maxOrders > 0 && maxBytes > 0)) return;
+      if (partitions && partitions.length === 0) return;
       const minDate = minDateCreated ?? null;
+      const only = partitions ? `{${partitions.map((p) => Math.trunc(p)).join(',')}}` : null;
       // 1. Where the window starts: walk ids downwards summing body sizes (the PK index, LIMIT
       //    stops the walk). `toId` pins the end, so rows another instance inserts meanwhile do
       //    not stretch the window past the limits.
@@ -219,9 +231,10 @@ export function createOrdersRepo(db: Queryable): OrdersRepo {
            SELECT id, sum(octet_length(body)) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS cum
            FROM orders
            WHERE ($1::float8 IS NULL OR date_created >= to_timestamp($1 / 1000.0))
+             AND ($4::int[] IS NULL OR src_partition = ANY($4::int[]))
            ORDER BY id DESC LIMIT $2
          ) w WHERE cum <= $3::float8`,
-        [minDate, Math.min(maxOrders, Number.MAX_SAFE_INTEGER), maxBytes],
+        [minDate, Math.min(maxOrders, Number.MAX_SAFE_INTEGER), maxBytes, only],
       );
       const fromId = bounds.rows[0]?.from_id;
       const toId = bounds.rows[0]?.to_id;
@@ -234,8 +247,9 @@ export function createOrdersRepo(db: Queryable): OrdersRepo {
           `SELECT ${SELECT_COLUMNS} FROM orders
            WHERE id > $1 AND id <= $2
              AND ($3::float8 IS NULL OR date_created >= to_timestamp($3 / 1000.0))
+             AND ($5::int[] IS NULL OR src_partition = ANY($5::int[]))
            ORDER BY id LIMIT $4`,
-          [after, toId, minDate, pageSize],
+          [after, toId, minDate, pageSize, only],
         );
       let next: Promise<{ rows: Row[] }> | undefined = fetchPage(fromId - 1);
       while (next) {
