@@ -1,4 +1,4 @@
-import { createOrderStore } from '@orders/store';
+import { createOrderStore, type StoredOrder } from '@orders/store';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../test/fixtures.ts';
 import type { BatchControl } from './consumer.ts';
@@ -39,6 +39,10 @@ function setup(
     dlqFailures?: number;
     skip?: Set<string>;
     poison?: Set<string>;
+    /** awaited by every backoff sleep (default: returns at once) */
+    sleep?: (ms: number) => Promise<void>;
+    /** what repo.getByUids finds in "PostgreSQL"; 'fail' rejects */
+    rows?: StoredOrder[] | 'fail';
   } = {},
 ) {
   const calls: Call[] = [];
@@ -81,6 +85,11 @@ function setup(
         skipped: orders.length - written.length,
       };
     },
+    getByUids: async (uids: string[]): Promise<StoredOrder[]> => {
+      calls.push(`read:${uids.join(',')}`);
+      if (opts.rows === 'fail') throw new Error('connection terminated');
+      return (opts.rows ?? []).filter((r) => uids.includes(r.uid));
+    },
   } as unknown as OrdersRepo;
   const published: DeadLetter[] = [];
   const deadLetters = {
@@ -108,6 +117,7 @@ function setup(
     upsertChunk: 2,
     sleep: async (ms) => {
       calls.push(`sleep:${ms}`);
+      await opts.sleep?.(ms);
     },
     random: () => 0.5,
     onDegraded: () => degradedCount++,
@@ -197,6 +207,142 @@ describe('pipeline.processBatch', () => {
     await t.pipeline.processBatch(batch);
     expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
     expect(t.store.getByUid('a')).toBeUndefined();
+  });
+
+  it('a consumer stopping during an outage gives up and leaves the degraded state (resume)', async () => {
+    const t = setup({ pgFailures: 100 });
+    let running = true;
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
+    batch.heartbeat = async () => {
+      running = false;
+    };
+    await t.pipeline.processBatch(batch);
+    expect(t.degraded()).toBe(1);
+    expect(t.recovered()).toBe(1);
+    expect(t.pipeline.isDegraded()).toBe(false);
+    expect(t.lines.filter((l) => l.includes('given up'))).toHaveLength(1);
+    expect(t.lines.filter((l) => l.includes('sink recovered'))).toHaveLength(0);
+  });
+
+  it('a partition moved during an outage (isStale): given up, degraded state left', async () => {
+    const t = setup({ pgFailures: 100 });
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    batch.isStale = () => t.calls.includes('pg-fail');
+    await t.pipeline.processBatch(batch);
+    expect(t.calls.filter((c) => c === 'pg-fail')).toHaveLength(1);
+    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
+    expect(t.recovered()).toBe(1);
+    expect(t.pipeline.isDegraded()).toBe(false);
+  });
+
+  it('a heartbeat that throws in the backoff (rebalance): the batch throws, degraded state left', async () => {
+    const t = setup({ pgFailures: 100 });
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    batch.heartbeat = async () => {
+      throw Object.assign(new Error('The group is rebalancing'), {
+        type: 'REBALANCE_IN_PROGRESS',
+      });
+    };
+    await expect(t.pipeline.processBatch(batch)).rejects.toThrow('rebalancing');
+    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
+    expect(t.degraded()).toBe(1);
+    expect(t.recovered()).toBe(1);
+    expect(t.pipeline.isDegraded()).toBe(false);
+  });
+
+  it('stays degraded while another partition still retries; its success then recovers', async () => {
+    // both batches fail once and sleep; each backoff waits for its own gate (in call order:
+    // the first batch fails, hence sleeps, first)
+    const gates: (() => void)[] = [];
+    const t = setup({
+      pgFailures: 2,
+      sleep: () => new Promise<void>((r) => gates.push(r)),
+    });
+    let running = true;
+    const giving = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
+    const other = fakeBatch([bytes(makeOrder('b'))], t.calls);
+    other.partition = 1;
+    const first = t.pipeline.processBatch(giving);
+    const second = t.pipeline.processBatch(other);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(gates).toHaveLength(2);
+    running = false;
+    gates[0]?.();
+    await first;
+    expect(t.pipeline.isDegraded()).toBe(true);
+    expect(t.recovered()).toBe(0);
+    gates[1]?.();
+    await second;
+    expect(t.pipeline.isDegraded()).toBe(false);
+    expect(t.recovered()).toBe(1);
+    expect(t.store.getByUid('b')?.partition).toBe(1);
+  });
+
+  it('resetDegraded (group join) clears the state without calling onRecovered', async () => {
+    // a batch left sleeping in its backoff (never woken) keeps the pipeline degraded
+    const t = setup({ pgFailures: 100, sleep: () => new Promise<void>(() => {}) });
+    void t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.pipeline.isDegraded()).toBe(true);
+    t.pipeline.resetDegraded();
+    expect(t.pipeline.isDegraded()).toBe(false);
+    expect(t.recovered()).toBe(0);
+    expect(t.lines.filter((l) => l.includes('reset at group join'))).toHaveLength(1);
+    const idle = setup();
+    idle.pipeline.resetDegraded(); // not degraded: nothing to log
+    expect(idle.lines).toEqual([]);
+  });
+
+  it('stores each order with its partition', async () => {
+    const t = setup();
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    batch.partition = 4;
+    await t.pipeline.processBatch(batch);
+    expect(t.store.getByUid('a')?.partition).toBe(4);
+  });
+
+  it("a skipped row held in memory takes PostgreSQL's version (written meanwhile elsewhere)", async () => {
+    const newest = (uid: string, partition: number): StoredOrder => ({
+      id: 7,
+      uid,
+      body: Buffer.from(`{"v":3,"uid":"${uid}"}`),
+      etag: `"v3-${uid}"`,
+      dateCreated: 0,
+      partition,
+    });
+    const t = setup({
+      skip: new Set(['held', 'absent', 'moved']),
+      rows: [newest('held', 0), newest('moved', 5)],
+    });
+    const old = { body: Buffer.from('{"v":1}'), etag: '"v1"', dateCreated: 0, partition: 0 };
+    t.store.put({ id: 7, uid: 'held', ...old });
+    t.store.put({ id: 8, uid: 'moved', ...old });
+    const values = ['held', 'absent', 'moved', 'new'].map((u) => bytes(makeOrder(u)));
+    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    // one read, only for the skipped uids memory holds, after the commit and before the resolve
+    expect(t.calls.filter((c) => c.startsWith('read:'))).toEqual(['read:held,moved']);
+    expect(t.calls.indexOf('read:held,moved')).toBeGreaterThan(t.calls.indexOf('commit-db'));
+    expect(t.calls.indexOf('resolve:43')).toBeGreaterThan(t.calls.indexOf('read:held,moved'));
+    expect(t.store.getByUid('held')?.etag).toBe('"v3-held"');
+    expect(t.store.getByUid('held')?.partition).toBe(0);
+    // PostgreSQL's version came from another partition: not held here
+    expect(t.store.getByUid('moved')).toBeUndefined();
+    expect(t.store.getByUid('absent')).toBeUndefined();
+    expect(t.store.getByUid('new')).toBeDefined();
+  });
+
+  it('a skipped row held in memory is dropped when PostgreSQL cannot be read', async () => {
+    const t = setup({ skip: new Set(['held']), rows: 'fail' });
+    t.store.put({ id: 7, uid: 'held', body: Buffer.from('{}'), etag: '"x"', dateCreated: 0 });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('held'))], t.calls));
+    expect(t.store.getByUid('held')).toBeUndefined();
+    expect(t.calls).toContain('resolve:40');
+  });
+
+  it('no read when nothing skipped is held in memory', async () => {
+    const t = setup({ skip: new Set(['old']) });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('old'))], t.calls));
+    expect(t.calls.some((c) => c.startsWith('read:'))).toBe(false);
   });
 
   it('does not put rows the upsert skipped (an older replay) into the store', async () => {

@@ -4,7 +4,7 @@
 // An offset is resolved only once every message up to it is durably in PostgreSQL or in the
 // dead-letter topic. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
 // the batch is retried with capped, jittered backoff while the group membership is kept alive.
-import type { OrderStore } from '@orders/store';
+import type { OrderStore, StoredOrder } from '@orders/store';
 import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
 import { describeDbError, isDataError } from './db.ts';
@@ -33,7 +33,11 @@ export type PipelineOptions = {
   /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
   upsertChunk: number;
   backoff?: Backoff;
-  /** entering / leaving the degraded state (e.g. pause / resume fetching) */
+  /**
+   * Entering / leaving the degraded state (e.g. pause / resume fetching). It is left when a batch
+   * succeeds again, or when no batch is retrying anymore because they were given up (shutdown,
+   * partition moved, rebalance): nothing else would resume a paused topic.
+   */
   onDegraded?(): void;
   onRecovered?(): void;
   /** test hook: called after each batch's COMMIT, before its offsets are resolved */
@@ -46,6 +50,11 @@ export type Pipeline = {
   processBatch(batch: BatchControl): Promise<void>;
   /** true while a sink is failing and batches are being retried */
   isDegraded(): boolean;
+  /**
+   * Forget the degraded state without calling onRecovered (the caller resumes fetching itself):
+   * at a group join no batch is in flight, so none is retrying.
+   */
+  resetDegraded(): void;
 };
 
 type Sink = 'postgres' | 'dead_letters';
@@ -67,6 +76,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
 
   // Shared by every partition's batch: log once per state change, not per retry.
   let degraded: { since: number; sink: Sink; failures: number } | null = null;
+  // batches inside the retry loop right now (partitions are processed in parallel)
+  let retrying = 0;
 
   const enterDegraded = (sink: Sink, err: unknown) => {
     options.metrics.retry(sink);
@@ -81,6 +92,21 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const leaveDegraded = () => {
     if (!degraded) return;
     log.info('sink recovered', {
+      sink: degraded.sink,
+      downMs: Date.now() - degraded.since,
+      failedAttempts: degraded.failures,
+    });
+    degraded = null;
+    options.onRecovered?.();
+  };
+  // A retrying batch gave up: shutdown, its partition moved, or a heartbeat threw (rebalance); its
+  // messages are redelivered to the partition's owner. Once no batch is retrying, leave the
+  // degraded state: kafkajs keeps a pause across a rejoin and a paused topic delivers no batch, so
+  // nothing else would ever resume fetching. If the sink is still down, the next batch pauses again.
+  const giveUp = (): void => {
+    retrying = Math.max(0, retrying - 1);
+    if (retrying > 0 || !degraded) return;
+    log.info('retrying batches given up (shutdown or rebalance), fetching resumed', {
       sink: degraded.sink,
       downMs: Date.now() - degraded.since,
       failedAttempts: degraded.failures,
@@ -148,6 +174,34 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     return { outcome, rejected };
   }
 
+  // A skipped row: PostgreSQL already holds this version or a newer one — a redelivery, whose newer
+  // version may have been written meanwhile by another instance (the partition's previous owner
+  // finishing a batch after it was dropped from the group). A copy in memory may then be older than
+  // PostgreSQL's and would never be replaced: take PostgreSQL's version (one query, only for the
+  // skipped uids held in memory, i.e. only on redeliveries); when it cannot be read, drop the copy
+  // and let reads go through.
+  async function refreshSkipped(valid: ValidOrder[], outcome: UpsertOutcome): Promise<void> {
+    const written = new Set(outcome.written.map((w) => w.uid));
+    const held = new Map<string, ValidOrder>();
+    for (const v of valid) {
+      if (!written.has(v.uid) && options.store.getByUid(v.uid)) held.set(v.uid, v);
+    }
+    if (held.size === 0) return;
+    let rows: StoredOrder[] = [];
+    try {
+      rows = await options.repo.getByUids([...held.keys()]);
+    } catch (err) {
+      log.debug('refreshing skipped orders failed, dropping them from memory', describe(err));
+    }
+    for (const row of rows) {
+      // stored from another partition (unkeyed producer): not this partition's to hold
+      if (row.partition === held.get(row.uid)?.partition) options.store.put(row);
+      else options.store.remove(row.uid);
+      held.delete(row.uid);
+    }
+    for (const uid of held.keys()) options.store.remove(uid);
+  }
+
   async function processBatch(batch: BatchControl): Promise<void> {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
@@ -182,6 +236,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
           batchNumber++;
           // the rows are durable now: the store may show them (never before COMMIT)
           putInStore(options.store, handled.valid, outcome);
+          if (outcome.skipped > 0) await refreshSkipped(handled.valid, outcome);
           options.afterCommit?.(batchNumber);
         }
       }
@@ -196,12 +251,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (!failed) break;
 
       enterDegraded(failed.sink, failed.err);
+      if (attempt === 0) retrying++;
       // Shutting down or the partition was re-assigned/sought: leave the batch unresolved; it
       // is redelivered to whoever owns the partition next (the upsert absorbs the replay).
-      if (!batch.isRunning() || batch.isStale()) return;
-      await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep);
-      if (!batch.isRunning() || batch.isStale()) return;
+      if (!batch.isRunning() || batch.isStale()) return giveUp();
+      await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep).catch(
+        (err: unknown) => {
+          giveUp();
+          throw err;
+        },
+      );
+      if (!batch.isRunning() || batch.isStale()) return giveUp();
     }
+    if (attempt > 0) retrying = Math.max(0, retrying - 1);
     leaveDegraded();
 
     const written = outcome as UpsertOutcome;
@@ -221,7 +283,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     await batch.heartbeat();
   }
 
-  return { processBatch, isDegraded: () => degraded !== null };
+  return {
+    processBatch,
+    isDegraded: () => degraded !== null,
+    resetDegraded() {
+      retrying = 0;
+      if (!degraded) return;
+      log.info('degraded state reset at group join, fetching resumed', { sink: degraded.sink });
+      degraded = null;
+    },
+  };
 }
 
 /** Only rows the upsert actually wrote: a skipped older replay must not replace a newer version. */
@@ -238,6 +309,7 @@ function putInStore(store: OrderStore, valid: ValidOrder[], outcome: UpsertOutco
       body: v.body,
       etag: v.etag,
       dateCreated: v.dateCreated ?? 0,
+      partition: v.partition,
     });
   }
 }
