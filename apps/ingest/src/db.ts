@@ -19,7 +19,10 @@ export type Db = Queryable & {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Run fn with one checked-out client (e.g. for session-level advisory locks or cursors). */
   withClient<T>(fn: (client: Queryable) => Promise<T>): Promise<T>;
-  /** true when `SELECT 1` answers within the connection timeout */
+  /**
+   * true when `SELECT 1` answers within pingTimeoutMillis (connecting included), on a connection
+   * of its own: a ping never waits behind, nor takes a slot from, the pool's batch writers.
+   */
   ping(): Promise<boolean>;
   end(): Promise<void>;
   readonly applicationName: string;
@@ -35,6 +38,8 @@ export type DbOptions = {
   /** server-side statement_timeout and client-side query_timeout */
   statementTimeoutMillis?: number;
   idleTimeoutMillis?: number;
+  /** the readiness ping's own connect + query timeout (default 1,500 ms) */
+  pingTimeoutMillis?: number;
   logger: Logger;
 };
 
@@ -70,6 +75,28 @@ export function createDb(options: DbOptions): Db {
   pool.on('error', (err) => {
     log.warn('postgres idle client error', { err: { message: err.message } });
   });
+
+  // Readiness pings every 2 s: one connection of their own with short timeouts, so a hung server
+  // answers "no" within the timeout instead of holding writers' connections for query_timeout.
+  const pingTimeout = options.pingTimeoutMillis ?? 1_500;
+  let pingPool: pg.Pool | undefined;
+  let ended = false;
+  const pingPoolOf = (): pg.Pool => {
+    if (pingPool) return pingPool;
+    if (ended) throw new Error('pool ended');
+    pingPool = new pg.Pool({
+      connectionString: options.connectionString,
+      application_name: applicationName,
+      max: 1,
+      connectionTimeoutMillis: pingTimeout,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: pingTimeout,
+      query_timeout: pingTimeout,
+      keepAlive: true,
+    });
+    pingPool.on('error', () => {}); // the next ping reports it
+    return pingPool;
+  };
 
   async function withClient<T>(fn: (client: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -114,13 +141,16 @@ export function createDb(options: DbOptions): Db {
     withClient,
     async ping() {
       try {
-        await pool.query('SELECT 1');
+        await pingPoolOf().query('SELECT 1');
         return true;
       } catch {
         return false;
       }
     },
-    end: () => pool.end(),
+    async end() {
+      ended = true;
+      await Promise.all([pool.end(), pingPool?.end()]);
+    },
   };
 }
 
