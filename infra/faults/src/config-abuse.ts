@@ -150,7 +150,10 @@ export async function runConfigAbuse(o: {
       cases.push({ name, value, code: r.code, ms: r.ms, ...j, firstLine: firstLine.slice(0, 160) });
     }
   };
-  await Promise.all([worker(), worker()]);
+  // both workers settle first: after an abort, every child has exited before this rejects
+  const settled = await Promise.allSettled([worker(), worker()]);
+  o.signal?.throwIfAborted();
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
   cases.sort((a, b) => a.name.localeCompare(b.name));
   const failures = cases
     .filter((c) => !c.pass)
