@@ -23,6 +23,8 @@ export type InjectDeps = {
   /** take a last /metrics sample before the suite stops ingest */
   sample(): Promise<void>;
   productionOver(): boolean;
+  /** ingest's consumer session timeout: PostgreSQL stays down for twice as long */
+  sessionTimeoutMs: number;
   /** see observe.pendingReplays; undefined when it could not be read */
   pendingReplays(): Promise<number | undefined>;
   log(line: string): void;
@@ -60,6 +62,7 @@ export async function waitRecovered(
 
 export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<FaultRecord> {
   const startedAt = Date.now();
+  const linesBefore = d.ingest.logLines().length;
   let detail = '';
   let replays: number | undefined;
   switch (f.kind) {
@@ -107,11 +110,13 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
       break;
     }
     case 'pg-down-long': {
+      // longer than the session timeout: the consumer must keep its membership by heartbeating
+      // while the failing batch backs off, not be evicted and rebalanced
       await d.servers.stopPostgres('fast');
-      const downMs = 40_000;
+      const downMs = 2 * d.sessionTimeoutMs;
       await sleep(downMs);
       await d.servers.startPostgres();
-      detail = `PostgreSQL down ${downMs / 1000} s (consumer session timeout 30 s)`;
+      detail = `PostgreSQL down ${downMs / 1000} s (consumer session timeout ${d.sessionTimeoutMs / 1000} s)`;
       break;
     }
     case 'broker-kill': {
@@ -125,6 +130,14 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
   }
   const repairedAt = Date.now();
   const recoveryMs = await waitRecovered(d, repairedAt);
+  if (f.kind === 'pg-down-long') {
+    // did the consumer keep its membership through the outage, or was it evicted and rejoined?
+    const joins = d.ingest
+      .logLines()
+      .slice(linesBefore)
+      .filter((l) => l.msg === 'joined consumer group').length;
+    detail += joins === 0 ? '; group membership kept' : `; ${joins} group rejoin(s)`;
+  }
   d.log(
     `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 120 s' : `in ${recoveryMs} ms`}`,
   );

@@ -26,6 +26,16 @@ export function renderReport(r: SuiteResult): string {
     `The suite runs its own Kafka broker (127.0.0.1:${s.kafkaPort}, data in .infra/faults/kafka) and its own PostgreSQL cluster (127.0.0.1:${s.pgPort}, .infra/faults/pg), both started fresh and stopped at the end, and the ingest service (\`apps/ingest/src/main.ts\`, API included) as a child process it owns. Topic of ${s.partitions} partitions; every message carries an explicit partition derived from its key, so all versions of an order share one partition. The producer records every acknowledged send (key, partition, offset, content).`,
   );
   lines.push('');
+  lines.push(
+    `ingest runs with \`KAFKA_SESSION_TIMEOUT_MS=${s.sessionTimeoutMs}\` (\`FAULTS_SESSION_TIMEOUT_MS\`; the service's default is 30000): a restarted ingest waits about that long for the member it replaces to expire, and PostgreSQL's long outage lasts twice that.`,
+  );
+  if (r.code) {
+    lines.push('');
+    lines.push(
+      `Code: commit \`${r.code.commit}\`${r.code.uncommitted.length === 0 ? ', no uncommitted changes in apps/, packages/, infra/.' : ` plus uncommitted changes in ${r.code.uncommitted.length} file(s) of apps/, packages/, infra/ (ingest runs from the working tree): ${r.code.uncommitted.map((f) => `\`${f}\``).join(', ')}.`}`,
+    );
+  }
+  lines.push('');
   lines.push('## Corpus');
   lines.push('');
   lines.push('| messages | count |');
@@ -50,6 +60,14 @@ export function renderReport(r: SuiteResult): string {
   }
   lines.push('');
   lines.push(`Consumer lag 0 ${ms(r.lagZeroAfterLastFaultMs)} after the last fault was repaired.`);
+  if (r.flowingAtLastFault !== undefined) {
+    lines.push('');
+    lines.push(
+      r.flowingAtLastFault
+        ? `The corpus was still being sent when the last fault began (paced over ${ms(s.produceMs)}, then the rest at full speed; ${ms(r.produceMs)} in all).`
+        : `**The paced production (${ms(s.produceMs)}) had ended before the last fault began**: the last faults hit an idle pipeline (raise FAULTS_PRODUCE_MS).`,
+    );
+  }
   lines.push('');
   lines.push('## Outcome');
   lines.push('');

@@ -1,5 +1,6 @@
 // One run of the fault suite: own servers, the ingest service as an owned child, the corpus sent
 // with an ack log, the seeded fault schedule, quiescence, the checks, and the figures for the report.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -35,6 +36,10 @@ export type SuiteResult = {
   startedAt: string;
   durationMs: number;
   produceMs: number;
+  /** was the corpus still being sent when the last fault began (undefined: no faults) */
+  flowingAtLastFault: boolean | undefined;
+  /** the code under test: ingest runs from the working tree, uncommitted changes included */
+  code: { commit: string; uncommitted: string[] } | undefined;
   kindCounts: Record<string, number>;
   acked: number;
   failedSends: number;
@@ -158,6 +163,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       SERVER_PORT: String(ingest.port),
       // the corpus' dates are fixed in the past (seeded): keep them all in memory
       MEMORY_MAX_AGE: '3650d',
+      KAFKA_SESSION_TIMEOUT_MS: String(settings.sessionTimeoutMs),
     };
     const startIngest = (extra: Record<string, string> = {}) =>
       ingest.start({ ...ingestEnv, ...extra });
@@ -215,8 +221,10 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
 
     const faults: FaultRecord[] = [];
     let productionOver = false;
+    let paceEndedAt: number | undefined;
     void producer.done.then(() => {
       productionOver = true;
+      paceEndedAt ??= Date.now();
     });
     const deps: InjectDeps = {
       ingest: wrapped,
@@ -225,6 +233,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       sample,
       log,
       productionOver: () => productionOver,
+      sessionTimeoutMs: settings.sessionTimeoutMs,
       pendingReplays: async () => {
         try {
           return await pendingReplays(appUrl, await lag.committedByPartition());
@@ -241,6 +250,12 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
         faults.push(await injectFault(f, deps));
       }
     }
+    const lastFaultAt = faults.at(-1)?.startedAt;
+    // the faults are over: the rest goes at full speed (paceEndedAt stays the paced end, if any)
+    const flowingAtLastFault =
+      lastFaultAt === undefined
+        ? undefined
+        : paceEndedAt === undefined || paceEndedAt > lastFaultAt;
     producer.hurry();
     await producer.done;
     const produceMs = Date.now() - produceStarted;
@@ -376,6 +391,8 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       startedAt: new Date(t0).toISOString(),
       durationMs: Date.now() - t0,
       produceMs,
+      flowingAtLastFault,
+      code: codeVersion(ctx.repoRoot),
       kindCounts: Object.fromEntries(countByKind(corpus)),
       acked: producer.acks.length,
       failedSends: producer.failedSends,
@@ -410,6 +427,25 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     activeProducer?.stop();
     await ingest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
     await servers.stopAll(now ? 'now' : 'graceful');
+  }
+}
+
+function codeVersion(repoRoot: string): SuiteResult['code'] {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    const uncommitted = git('status', '--porcelain', '--', 'apps', 'packages', 'infra')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.slice(3));
+    return { commit, uncommitted };
+  } catch {
+    return undefined; // not a git checkout
   }
 }
 
