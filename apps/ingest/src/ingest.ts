@@ -21,7 +21,9 @@ import { createLogger, errorFields, type Logger } from './logger.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
+import { createPartitionOwnership } from './partition-ownership.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createPostgresProbe } from './postgres-probe.ts';
 import { restoreFromDatabase } from './restore.ts';
 
 export type IngestDeps = {
@@ -77,7 +79,28 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const metrics = createIngestMetrics({ shared, topic: config.kafka.topic });
   const state: IngestStatus = { restored: false, joined: false, degraded: false, partitions: [] };
   // /readyz is synchronous: PostgreSQL reachability is sampled in the background
-  let postgresOk = false;
+  const postgres = createPostgresProbe({ ping: () => db.ping(), initial: true });
+  let postgresStarted = false;
+  const postgresOk = () => postgresStarted && postgres.ok();
+  // the topic is paused while a sink fails (kafkajs keeps a pause across rejoins: see onJoin)
+  let paused = false;
+  // Memory holds only orders of partitions owned without a gap (partition-ownership.ts): another
+  // instance may ingest newer versions of the others, which this one would never see.
+  const ownership = createPartitionOwnership();
+  let joinedOnce: () => void = () => {};
+  const firstJoin = new Promise<void>((r) => {
+    joinedOnce = r;
+  });
+  // Batches wait while memory is restored (after the first join, and after a join that brings in
+  // partitions not owned without a gap): a batch's puts must not be overtaken by an older snapshot.
+  let firstRestoreDone: () => void = () => {};
+  let batchGate = new Promise<void>((r) => {
+    firstRestoreDone = r;
+  });
+  let stopRequested: () => void = () => {};
+  const stopSignal = new Promise<void>((r) => {
+    stopRequested = r;
+  });
 
   let http: HttpServer | undefined;
   let consumer: GroupConsumer | undefined;
@@ -88,7 +111,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const demo = new AbortController();
   let demoRun: Promise<unknown> | undefined;
 
-  const isReady = () => state.restored && state.joined && postgresOk;
+  const isDegraded = () => paused || (pipeline?.isDegraded() ?? false);
+  const isReady = () => state.restored && state.joined && postgresOk() && !isDegraded();
 
   async function untilMigrated(): Promise<void> {
     // PostgreSQL may still be starting (compose, CI): retry rather than exit.
@@ -133,7 +157,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         const reasons: string[] = [];
         if (!state.restored) reasons.push('memory not restored yet');
         if (!state.joined) reasons.push('consumer has not joined its group');
-        if (!postgresOk) reasons.push('postgres not answering');
+        if (!postgresOk()) reasons.push('postgres not answering');
+        if (isDegraded()) reasons.push('consumption paused: a sink is failing, batches retrying');
         return { ready: reasons.length === 0, reasons };
       },
       logger: {
@@ -152,19 +177,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
 
     await untilMigrated();
     checkNotStopping();
-    postgresOk = true;
-    const pingTimer = setInterval(() => {
-      db.ping().then((ok) => {
-        postgresOk = ok;
-      });
-    }, 2_000);
-    pingTimer.unref();
-    timers.push(pingTimer);
-    if (config.memory.restore) {
-      await restoreFromDatabase({ repo, store, limits: config.memory, logger });
+    postgresStarted = true;
+    postgres.start();
+    if (!config.memory.restore) {
+      state.restored = true;
+      firstRestoreDone();
     }
-    checkNotStopping();
-    state.restored = true;
 
     const kafka = createKafka(
       {
@@ -199,10 +217,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       afterCommit: deps.afterCommit,
       onDegraded: () => {
         state.degraded = true;
+        paused = true;
         consumer?.pauseAll();
       },
       onRecovered: () => {
         state.degraded = false;
+        paused = false;
         consumer?.resumeAll();
       },
     });
@@ -215,21 +235,66 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
       sessionTimeout: config.kafka.sessionTimeoutMs,
       logger,
-      onBatch: (batch) => p.processBatch(batch),
-      onJoin: ({ partitions }) => {
+      onBatch: async (batch) => {
+        for (let gate = batchGate; ; gate = batchGate) {
+          await gate;
+          if (gate === batchGate) break;
+        }
+        // a start that failed or was stopped during a restore: leave the batch unresolved
+        if (stopping) return;
+        await p.processBatch(batch);
+      },
+      onJoin: ({ memberId, partitions }) => {
         state.joined = true;
         state.partitions = partitions;
+        const kept = ownership.join(memberId, partitions);
+        dropUnowned(kept);
+        // Partitions new to this instance (moved here, or back after a crash): their orders are
+        // restored like at start (the first restore is startSequence's).
+        if (config.memory.restore && state.restored && partitions.some((x) => !kept.includes(x))) {
+          restoreBeforeNextBatch();
+        }
+        // No batch is in flight at a join (kafkajs finishes them before rejoining): one that was
+        // retrying gave up. kafkajs keeps a pause across the rejoin, and a paused topic delivers no
+        // batch that could resume it: resume here (a sink still down pauses again).
+        p.resetDegraded();
+        state.degraded = false;
+        paused = false;
+        consumer?.resumeAll();
+        joinedOnce();
       },
       onCrash: () => {
         state.joined = false;
+        // kafkajs leaves the group and rejoins as a new member: the partitions go elsewhere now
+        ownership.lose();
+        dropUnowned([]);
       },
       onFatal: (err) => {
         state.joined = false;
+        ownership.lose();
+        dropUnowned([]);
         deps.onFatal?.(err);
       },
     });
-    await consumer.start();
-    checkNotStopping();
+    try {
+      await consumer.start();
+      checkNotStopping();
+      // Restore after the first join, only the assigned partitions: by then their previous owners
+      // have finished and committed their batches, so the snapshot is at least as new as the
+      // offsets this instance resumes from (a restore before the join could miss an update another
+      // instance made meanwhile, and never see it again). Batches wait for it (batchGate).
+      if (config.memory.restore) {
+        await Promise.race([firstJoin, stopSignal]);
+        checkNotStopping();
+        const restored = await restoreOwned();
+        checkNotStopping();
+        state.restored = true;
+        // partitions that came in during the restore: restore again before their batches run
+        if (ownership.owned().some((x) => !restored.includes(x))) restoreBeforeNextBatch();
+      }
+    } finally {
+      firstRestoreDone();
+    }
 
     if (config.memory.cleanupIntervalMs > 0) {
       timers.push(
@@ -253,6 +318,37 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     for (const t of timers) t.unref();
 
     if (config.ingest.writeExamples) startDemoProducer();
+  }
+
+  // The newest orders of the partitions owned now; afterwards only those still owned without a gap
+  // are kept (a rebalance during the restore). Returns the partitions restored.
+  async function restoreOwned(): Promise<number[]> {
+    if (stopping) return [];
+    const mark = ownership.mark();
+    const partitions = ownership.owned();
+    try {
+      await restoreFromDatabase({ repo, store, limits: config.memory, partitions, logger });
+    } finally {
+      dropUnowned(ownership.heldSince(mark));
+    }
+    return partitions;
+  }
+
+  // After the first restore a failure is not fatal: memory misses some orders, reads go through.
+  function restoreBeforeNextBatch(): void {
+    batchGate = batchGate.then(() =>
+      restoreOwned().then(
+        () => {},
+        (err) => logger.warn('memory restore after a rebalance failed', errorFields(err)),
+      ),
+    );
+  }
+
+  function dropUnowned(kept: number[]): void {
+    const dropped = store.retainPartitions(kept);
+    if (dropped > 0) {
+      logger.info('memory: dropped the orders of partitions no longer owned', { dropped, kept });
+    }
   }
 
   // KAFKA_WRITE_EXAMPLES=1: the producer's seeded generator writes example orders to our topic.
@@ -285,6 +381,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   async function stop(deadlineMs = 10_000): Promise<void> {
     if (stopping) return;
     stopping = true;
+    stopRequested();
+    postgres.stop();
     for (const t of timers) clearInterval(t);
     const started = Date.now();
     demo.abort();
@@ -317,6 +415,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     db,
     port: () => http?.port ?? 0,
     isReady,
-    status: () => ({ ...state, degraded: pipeline?.isDegraded() ?? false }),
+    status: () => ({ ...state, degraded: isDegraded() }),
   };
 }

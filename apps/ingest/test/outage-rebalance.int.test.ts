@@ -1,0 +1,68 @@
+// PostgreSQL down while the group rebalances. A retrying batch gives up when its heartbeat throws
+// (rebalance) or its consumer stops; the topic was paused for the outage, kafkajs keeps that pause
+// across the rejoin, and a paused topic delivers no batch that could resume it. The instance must
+// resume anyway, and /readyz must say so while it is paused. As in postgres-outage.int.test.ts,
+// only this test's database is cut (ALLOW_CONNECTIONS false + its sessions terminated).
+import { ensureInfra } from '@orders/infra';
+import { describe, expect, it } from 'vitest';
+import { bytes, makeOrder } from './fixtures.ts';
+import { produce, type Running, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
+
+const t = useTestEnv();
+
+async function cutDatabase(adminUrl: string, name: string, allow: boolean): Promise<void> {
+  await sql(adminUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
+  if (!allow) {
+    await sql(
+      adminUrl,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+  }
+}
+
+async function readyz(svc: Running): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${svc.url}/readyz`);
+  return { status: res.status, text: await res.text() };
+}
+
+describe('PostgreSQL outage during a rebalance', () => {
+  it('the instance that keeps the partitions resumes once PostgreSQL is back', async () => {
+    const adminUrl = (await ensureInfra()).databaseUrl;
+    const env = await t.setup({ partitions: 4 });
+    t.onCleanup(() => cutDatabase(adminUrl, env.databaseName, true));
+    const a = await t.start({ LOG_LEVEL: 'info' });
+    const b = await t.start({ LOG_LEVEL: 'info' });
+    await waitFor(
+      () =>
+        a.ingest.status().partitions.length > 0 &&
+        b.ingest.status().partitions.length > 0 &&
+        a.ingest.status().partitions.length + b.ingest.status().partitions.length === 4,
+      30_000,
+      'partitions split',
+    );
+    const uids = Array.from({ length: 200 }, (_, i) => `or-${i}`);
+    const messages = uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) }));
+    await produce(env.brokers, env.topic, messages.slice(0, 100));
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 100, 30_000, 'first rows');
+
+    await cutDatabase(adminUrl, env.databaseName, false);
+    await produce(env.brokers, env.topic, messages.slice(100));
+    await waitFor(() => a.ingest.status().degraded, 30_000, 'a retrying');
+    const paused = await readyz(a);
+    expect(paused.status).toBe(503);
+    expect(paused.text).toContain('consumption paused');
+
+    // b leaves (its retrying batch gives up), the group rebalances: a's retrying batch throws at
+    // its heartbeat and a rejoins with every partition, still paused unless it resumes
+    await b.stop();
+    await waitFor(() => a.ingest.status().partitions.length === 4, 60_000, 'a owns all');
+    await cutDatabase(adminUrl, env.databaseName, true);
+
+    await waitFor(async () => (await rowCount(env.databaseUrl)) === 200, 60_000, 'all rows');
+    await waitFor(async () => (await readyz(a)).status === 200, 15_000, 'a ready again');
+    expect(a.ingest.status().degraded).toBe(false);
+    const log = a.logs.join('');
+    expect(log).toMatch(/given up|reset at group join/);
+  });
+});
