@@ -32,7 +32,7 @@ export function renderReport(r: SuiteResult): string {
   if (r.code) {
     lines.push('');
     lines.push(
-      `Code: commit \`${r.code.commit}\`${r.code.uncommitted.length === 0 ? ', no uncommitted changes in apps/, packages/, infra/.' : ` plus uncommitted changes in ${r.code.uncommitted.length} file(s) of apps/, packages/, infra/ (ingest runs from the working tree): ${r.code.uncommitted.map((f) => `\`${f}\``).join(', ')}.`}`,
+      `Code: commit \`${r.code.commit}\` at the start${r.code.uncommitted.length === 0 ? ', no uncommitted changes to tracked files of apps/, packages/, infra/ (benchmarks aside).' : `, plus uncommitted changes in ${r.code.uncommitted.length} tracked file(s) of apps/, packages/, infra/ (ingest runs from the working tree): ${r.code.uncommitted.map((f) => `\`${f}\``).join(', ')}.`}`,
     );
   }
   lines.push('');

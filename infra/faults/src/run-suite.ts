@@ -93,6 +93,8 @@ function freePort(): Promise<number> {
 export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const { settings, log } = ctx;
   const t0 = Date.now();
+  // at the start: ingest runs from the working tree, and HEAD may move during the run
+  const code = codeVersion(ctx.repoRoot);
   const runDir = join(ctx.home, `run-${settings.seed}`);
   mkdirSync(runDir, { recursive: true });
   const servers = createFaultServers({
@@ -392,7 +394,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       durationMs: Date.now() - t0,
       produceMs,
       flowingAtLastFault,
-      code: codeVersion(ctx.repoRoot),
+      code,
       kindCounts: Object.fromEntries(countByKind(corpus)),
       acked: producer.acks.length,
       failedSends: producer.failedSends,
@@ -439,10 +441,20 @@ function codeVersion(repoRoot: string): SuiteResult['code'] {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
     const commit = git('rev-parse', '--short', 'HEAD').trim();
-    const uncommitted = git('status', '--porcelain', '--', 'apps', 'packages', 'infra')
+    // tracked files only, benchmarks aside: what the processes under test can load
+    const uncommitted = git(
+      'status',
+      '--porcelain',
+      '--untracked-files=no',
+      '--',
+      'apps',
+      'packages',
+      'infra',
+    )
       .split('\n')
       .filter((l) => l.trim() !== '')
-      .map((l) => l.slice(3));
+      .map((l) => l.slice(3))
+      .filter((f) => !f.includes('/bench/'));
     return { commit, uncommitted };
   } catch {
     return undefined; // not a git checkout
