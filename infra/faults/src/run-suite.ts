@@ -357,6 +357,13 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     const cleanStopReplays = faults.find((f) => f.kind === 'ingest-sigterm')?.replays;
 
     const failures = [...result.failures];
+    if (producer.acks.length !== corpus.length)
+      failures.push(`${producer.acks.length} of ${corpus.length} messages acknowledged`);
+    // the issue's faults happen "while it flows": an idle pipeline at the last faults tests less
+    if (flowingAtLastFault === false)
+      failures.push(
+        `the paced production (${settings.produceMs} ms) ended before the last fault: raise FAULTS_PRODUCE_MS`,
+      );
     const memFail = (label: string, m: MemoryCheck) => {
       if (m.missing > 0 || m.mismatched > 0)
         failures.push(`${label}: ${m.missing} not served, ${m.mismatched} differ from PostgreSQL`);
