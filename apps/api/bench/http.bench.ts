@@ -9,8 +9,9 @@
 // Flags: --orders N (100000) --connections N (100) --duration s (2, one window) --warmup s (3)
 //        --rounds N (9)
 //        --routers (also measure the API with hono's SmartRouter, LinearRouter and TrieRouter)
+//        --no-flags (also measure the API without the product's Node flags, see productNodeFlags)
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon, { type Result } from 'autocannon';
@@ -24,6 +25,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '9' },
     routers: { type: 'boolean', default: false },
+    'no-flags': { type: 'boolean', default: false },
   },
 });
 const ORDERS = Number(flags.orders);
@@ -45,8 +47,30 @@ type Figures = {
   errors: number;
 };
 
-function startServer(name: string, args: string[]): Promise<Server> {
-  const child = fork(new URL('./server.ts', import.meta.url), args, { stdio: 'inherit' });
+/**
+ * The Node flags the product runs with: those of `node … src/main.ts` in apps/ingest's `start`
+ * script (the Dockerfile's CMD carries the same). Both servers get them, so the API is measured as
+ * it runs and the bare ceiling on the same runtime.
+ */
+function productNodeFlags(): string[] {
+  const pkg = JSON.parse(
+    readFileSync(new URL('../../ingest/package.json', import.meta.url), 'utf8'),
+  ) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'src/main.ts') {
+    throw new Error(
+      `apps/ingest start script is not 'node [flags] src/main.ts': ${words.join(' ')}`,
+    );
+  }
+  return words.slice(1, -1);
+}
+const NODE_FLAGS = productNodeFlags();
+
+function startServer(name: string, args: string[], nodeFlags = NODE_FLAGS): Promise<Server> {
+  const child = fork(new URL('./server.ts', import.meta.url), args, {
+    stdio: 'inherit',
+    execArgv: [...process.execArgv, ...nodeFlags],
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${name} server exited (${code})`)));
@@ -116,7 +140,7 @@ const keys = {
 };
 
 process.stdout.write(
-  `http bench: ${ORDERS} orders, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s windows per scenario, ${cpus().length} CPUs\n`,
+  `http bench: ${ORDERS} orders, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s windows per scenario, ${cpus().length} CPUs, server flags: ${NODE_FLAGS.join(' ') || 'none'}\n`,
 );
 const servers: Server[] = [];
 try {
@@ -125,6 +149,9 @@ try {
     startServer('api', ['hono', String(ORDERS), 'regexp']),
     ...(flags.routers
       ? ['smart', 'linear', 'trie'].map((r) => startServer(`api-${r}`, ['hono', String(ORDERS), r]))
+      : []),
+    ...(flags['no-flags']
+      ? [startServer('api-no-flags', ['hono', String(ORDERS), 'regexp'], [])]
       : []),
   ]);
   servers.push(...started);
@@ -182,6 +209,7 @@ try {
   const result: Record<string, unknown> = {
     date: new Date().toISOString(),
     node: process.version,
+    nodeFlags: NODE_FLAGS,
     cpus: cpus().length,
     orders: ORDERS,
     connections: CONNECTIONS,
@@ -215,16 +243,17 @@ try {
     row(`bare ${key}`, ceiling, 1, 1);
     row(`api ${key}`, ours, ratio, cpuRatio);
   }
-  if (flags.routers) {
-    const routers: Record<string, unknown> = {};
+  if (servers.length > 2) {
+    // variants of the API (--routers, --no-flags), by uid
+    const variants: Record<string, unknown> = {};
     for (const server of servers.slice(2)) {
       const s = summary(`${server.name} uid`);
       const ratio = pairedRatio(`${server.name} uid`, 'uid');
       const cpuRatio = cpuRatioOf(`${server.name} uid`, 'uid');
-      routers[server.name] = { ...s, ratio, cpuRatio };
+      variants[server.name] = { ...s, ratio, cpuRatio };
       row(`${server.name} uid`, s, ratio, cpuRatio);
     }
-    result.routers = routers;
+    result.variants = variants;
   }
   const byUid = result.by_uid as { ratio: number; api: { p99Ms: number } };
   const byId = result.by_id as { ratio: number; api: { p99Ms: number } };
