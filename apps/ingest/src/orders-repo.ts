@@ -150,6 +150,33 @@ function toStored(r: Row): StoredOrder {
   };
 }
 
+/**
+ * A restore page: every body encoded into ONE buffer, each order's body a view of it. Per-row
+ * Buffer.from took 8 KiB pool slabs from malloc, ~140 MB of them per 100,000 restored orders, and
+ * their freed fragments stayed in the process's RSS; one large buffer per page is its own mapping,
+ * returned whole once the store has copied the bodies (the store always copies a view like these).
+ */
+function toStoredPage(rows: Row[]): StoredOrder[] {
+  let capacity = 0;
+  for (const r of rows) capacity += r.body.length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  // pages not written to are never touched, so the upper bound costs address space only
+  const page = Buffer.allocUnsafeSlow(capacity);
+  let offset = 0;
+  return rows.map((r) => {
+    const n = page.write(r.body, offset, 'utf8');
+    const body = page.subarray(offset, offset + n);
+    offset += n;
+    return {
+      id: r.id,
+      uid: r.order_uid,
+      body,
+      etag: r.etag,
+      dateCreated: r.date_ms ?? 0,
+      partition: r.src_partition,
+    };
+  });
+}
+
 export type OrdersRepo = {
   upsert(tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome>;
   getByUid(uid: string): Promise<StoredOrder | undefined>;
@@ -256,7 +283,7 @@ export function createOrdersRepo(db: Queryable): OrdersRepo {
         const rows: Row[] = (await next).rows;
         const last: Row | undefined = rows[rows.length - 1];
         next = last && rows.length === pageSize && last.id < toId ? fetchPage(last.id) : undefined;
-        if (rows.length > 0) yield rows.map(toStored);
+        if (rows.length > 0) yield toStoredPage(rows);
       }
     },
     async count() {
