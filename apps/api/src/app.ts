@@ -63,7 +63,9 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
   mountRoute(app, metricsRoute(metrics));
   mountRoute(app, openApiRoute(deps.getOrderById));
   mountRoute(app, docsRoute(deps.getOrderById));
-  if (options.page !== false) app.route('/', createPageRoutes());
+  if (options.page !== false) {
+    app.route('/', createPageRoutes({ getOrderById: deps.getOrderById }));
+  }
 
   const dispatch = app.fetch;
   const recordHttp = createHttpMetrics(metrics.httpRequestDuration);

@@ -1,2 +1,2 @@
-export { createPageRoutes } from './page-routes.ts';
+export { createPageRoutes, type PageOptions } from './page-routes.ts';
 export { PAGE_CSP, PAGE_SECURITY_HEADERS } from './security-headers.ts';

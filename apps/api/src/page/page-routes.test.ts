@@ -75,6 +75,27 @@ describe('GET /', () => {
   });
 });
 
+describe('the id-lookup setting in the page (SERVER_GET_ORDER_BY_ID)', () => {
+  const meta = (html: string) =>
+    [...html.matchAll(/<meta name="orders-id-lookup" content="([^"]*)" \/>/g)].map((m) => m[1]);
+
+  it('tells the page whether ?id= is the numeric id, once, and versions the page by it', async () => {
+    const on = await page.request('/');
+    const off = await createPageRoutes({ getOrderById: false }).request('/');
+    expect(meta(await on.text())).toEqual(['on']);
+    expect(meta(await off.text())).toEqual(['off']);
+    expect(off.headers.get('etag')).not.toBe(on.headers.get('etag'));
+  });
+
+  it('is set from createApp deps.getOrderById', async () => {
+    for (const getOrderById of [true, false]) {
+      const { app } = createPageTestApp({ getOrderById });
+      const html = await (await app.request('/')).text();
+      expect(meta(html)).toEqual([getOrderById ? 'on' : 'off']);
+    }
+  });
+});
+
 describe('GET /assets/:name', () => {
   it('serves every file the page references, with its content type and headers', async () => {
     const names = await referencedAssets();

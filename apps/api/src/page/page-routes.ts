@@ -14,6 +14,7 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   'dom.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
   'lookup.js': 'text/javascript; charset=utf-8',
+  'lookup-outcome.js': 'text/javascript; charset=utf-8',
   'rate.js': 'text/javascript; charset=utf-8',
   'render.js': 'text/javascript; charset=utf-8',
   'styles.css': 'text/css; charset=utf-8',
@@ -24,8 +25,9 @@ type PageFile = { body: Uint8Array; contentType: string; etag: string };
 
 const ASSET_DIR = new URL('./assets/', import.meta.url);
 
-function loadFile(name: string, contentType: string): PageFile {
-  const body = readFileSync(new URL(name, ASSET_DIR));
+function loadFile(name: string, contentType: string, edit?: (text: string) => string): PageFile {
+  const raw = readFileSync(new URL(name, ASSET_DIR));
+  const body = edit === undefined ? raw : Buffer.from(edit(raw.toString('utf8')), 'utf8');
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22);
   return { body, contentType, etag: `"${hash}"` };
 }
@@ -51,6 +53,27 @@ function respond(file: PageFile, ifNoneMatch: string | undefined): Response {
   return new Response(file.body, { status: 200, headers });
 }
 
+export type PageOptions = {
+  /**
+   * SERVER_GET_ORDER_BY_ID (default true). Written into index.html for the page's script: with it
+   * off, `GET /orders?id=` reads an order_uid, so the page asks every text as `?uid=` and offers no
+   * numeric-id lookup.
+   */
+  getOrderById?: boolean;
+};
+
+const ID_LOOKUP_META = '<meta name="orders-id-lookup" content="on" />';
+
+/** index.html with the id-lookup setting; the marker must be there once (page-routes.test.ts). */
+function withIdLookup(html: string, getOrderById: boolean): string {
+  const at = html.indexOf(ID_LOOKUP_META);
+  if (at === -1 || html.indexOf(ID_LOOKUP_META, at + 1) !== -1) {
+    throw new Error(`index.html must hold ${ID_LOOKUP_META} exactly once`);
+  }
+  if (getOrderById) return html;
+  return html.replace(ID_LOOKUP_META, ID_LOOKUP_META.replace('"on"', '"off"'));
+}
+
 /**
  * The web page: `GET /` and its static files under `/assets/`. Files are read once here (not at
  * import time) and served from memory. Headers are set per handler rather than by a `use('*')`
@@ -58,8 +81,11 @@ function respond(file: PageFile, ifNoneMatch: string | undefined): Response {
  * Mounted like the API's routes (mountRoute): GET/HEAD only, anything else 405 with `Allow`, and a
  * fixed `route` label for the HTTP metrics. Errors go to the parent app's handler (createApp).
  */
-export function createPageRoutes(): Hono {
-  const index = loadFile('index.html', 'text/html; charset=utf-8');
+export function createPageRoutes(options: PageOptions = {}): Hono {
+  const getOrderById = options.getOrderById ?? true;
+  const index = loadFile('index.html', 'text/html; charset=utf-8', (html) =>
+    withIdLookup(html, getOrderById),
+  );
   const assets = new Map<string, PageFile>();
   for (const [name, type] of Object.entries(ASSET_TYPES)) assets.set(name, loadFile(name, type));
 

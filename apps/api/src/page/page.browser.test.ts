@@ -15,6 +15,7 @@ import { createPageTestApp, type PageTestApp } from './test/page-app.ts';
 // declared here, for this file only.
 type BrowserElement = {
   id: string;
+  getAttribute(name: string): string | null;
   className: string;
   textContent: string | null;
   getBoundingClientRect(): { right: number; width: number };
@@ -35,6 +36,8 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url))
 const SAMPLE_UID = 'b563feb7b2b84b6test';
 const BIG_UID = 'big-order-0001';
 const MARKUP_UID = 'markup-order-0001';
+/** An order_uid of digits only, which no order has as its numeric id. */
+const DIGIT_UID = '20240615000042';
 
 let browser: Browser;
 let server: TestServer;
@@ -47,6 +50,9 @@ beforeAll(async () => {
   ids.sample = fixture.ingest(sampleOrder(SAMPLE_UID));
   ids.big = fixture.ingest(bigOrder(BIG_UID));
   ids.markup = fixture.ingest(markupOrder(MARKUP_UID));
+  ids.digits = fixture.ingest(sampleOrder(DIGIT_UID));
+  // Its uid is the sample order's numeric id: the digits name two different orders.
+  ids.clash = fixture.ingest(bigOrder(String(ids.sample)));
   server = await startTestServer(fixture.app);
   browser = await launchChromium();
 }, 60_000);
@@ -141,6 +147,36 @@ async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage });
 }
 
+/** The query strings of the page's `GET /orders` requests, in the order they were sent. */
+function orderRequests(page: Page): string[] {
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname === '/orders') asked.push(url.search);
+  });
+  return asked;
+}
+
+async function statusText(page: Page): Promise<string> {
+  return (await page.textContent('#status')) ?? '';
+}
+
+/** Elements wider than the viewport, and whether the page scrolls sideways. */
+function overflowing(page: Page, selector: string) {
+  return page.evaluate(
+    (selector) => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      wide: [...document.querySelectorAll(selector)]
+        .filter(
+          (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+        )
+        .map((el) => el.className),
+    }),
+    selector,
+  );
+}
+
 describe('the order page in chromium', { timeout: 45_000 }, () => {
   it('looks up an order by uid and lays it out', async () => {
     const { page, problems, close } = await open(server.url);
@@ -227,7 +263,9 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
   it('looks up by numeric id, and the address reloads and goes back', async () => {
     const { page, problems, close } = await open(server.url);
     await lookUp(page, String(ids.big));
-    await waitForStatus(page, 'found');
+    expect(await waitForStatus(page, 'found')).toBe(
+      `Showing order ${BIG_UID}, found by id ${ids.big}.`,
+    );
     expect(new URL(page.url()).search).toBe(`?id=${ids.big}`);
     expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(BIG_UID);
     expect((await itemRows(page)).map((row) => [row.Name, row.Total])).toEqual([
@@ -266,8 +304,10 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     expect(await page.isHidden('#order')).toBe(true);
     await shot(page, 'not-found');
 
+    // Digits in auto mode are asked both ways, and the message names both.
     await lookUp(page, '987654');
-    expect(await waitForStatus(page, 'not-found')).toBe('No order with id 987654.');
+    await page.waitForSelector('#status[data-state="not-found"]:has-text("987654")');
+    expect(await statusText(page)).toBe('No order with id 987654 or uid “987654”.');
     expect(problems).toEqual([]);
     await close();
   });
@@ -283,11 +323,150 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     expect(message).toContain('letters, digits');
     await shot(page, 'bad-input');
 
+    // Too long for an id: in auto mode still a possible order_uid, so not found and why.
+    await lookUp(page, '9'.repeat(30));
+    expect(await waitForStatus(page, 'not-found')).toMatch(
+      /^No order with uid “9{30}” \(not a valid id either: id must be/,
+    );
+    // With "Numeric id" chosen, the API's reason is the answer.
+    await page.check('input[name="by"][value="id"]');
     await lookUp(page, '9'.repeat(30));
     expect(await waitForStatus(page, 'bad-input')).toMatch(/^Not a valid order id: /);
     expect(await page.isHidden('#order')).toBe(true);
     expect(problems).toEqual([]);
     await close();
+  });
+
+  it('looks up an all-digit order_uid, and a numeric id still works', async () => {
+    const { page, problems, close } = await open(server.url);
+    const asked = orderRequests(page);
+
+    // Auto: the digits are asked as the id and as the uid at once; no order has that id.
+    await lookUp(page, DIGIT_UID);
+    expect(await waitForStatus(page, 'found')).toBe(
+      `Showing order ${DIGIT_UID}, found by uid. No order has the id ${DIGIT_UID}.`,
+    );
+    expect(await fields(page, 'order-summary-title')).toMatchObject({
+      'Order uid': DIGIT_UID,
+      Id: String(ids.digits),
+    });
+    expect(asked.toSorted()).toEqual([`?id=${DIGIT_UID}`, `?uid=${DIGIT_UID}`]);
+    // The address names the key that found it, so a reload shows the same order by uid only.
+    expect(new URL(page.url()).search).toBe(`?uid=${DIGIT_UID}`);
+    await shot(page, 'digit-uid-auto');
+    asked.length = 0;
+    await page.reload();
+    await waitForStatus(page, 'found');
+    expect(asked).toEqual([`?uid=${DIGIT_UID}`]);
+    expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(DIGIT_UID);
+    expect(await page.isChecked('input[name="by"][value="uid"]')).toBe(true);
+
+    // A numeric id still finds its order, asked as ?id= (back in auto mode).
+    await page.check('input[name="by"][value="auto"]');
+    await lookUp(page, String(ids.big));
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${BIG_UID}")`);
+    expect(await statusText(page)).toBe(`Showing order ${BIG_UID}, found by id ${ids.big}.`);
+    expect(new URL(page.url()).search).toBe(`?id=${ids.big}`);
+
+    // "Order uid" chosen: the digits are asked as ?uid= only.
+    await page.check('input[name="by"][value="uid"]');
+    asked.length = 0;
+    await lookUp(page, DIGIT_UID);
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${DIGIT_UID}")`);
+    expect(await statusText(page)).toBe(`Showing order ${DIGIT_UID}, found by uid.`);
+    expect(asked).toEqual([`?uid=${DIGIT_UID}`]);
+    await shot(page, 'digit-uid-chosen');
+
+    // "Numeric id" chosen: asked as ?id= only, and there is no such id.
+    await page.check('input[name="by"][value="id"]');
+    asked.length = 0;
+    await lookUp(page, DIGIT_UID);
+    expect(await waitForStatus(page, 'not-found')).toBe(`No order with id ${DIGIT_UID}.`);
+    expect(asked).toEqual([`?id=${DIGIT_UID}`]);
+
+    // Back restores the order and the choice that found it.
+    await page.goBack();
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${DIGIT_UID}")`);
+    expect(await page.isChecked('input[name="by"][value="uid"]')).toBe(true);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('shows the id’s order and offers the uid’s when digits name both, at phone width', async () => {
+    const clash = String(ids.sample);
+    const { page, problems, close } = await open(server.url, { width: 390, height: 844 });
+    await lookUp(page, clash);
+    expect(await waitForStatus(page, 'found')).toBe(
+      `Showing order ${SAMPLE_UID}, found by id ${clash}. Another order has the uid “${clash}”.`,
+    );
+    expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(SAMPLE_UID);
+    const other = page.locator('#lookup-other-button');
+    expect(await other.textContent()).toBe(`Show the order with the uid “${clash}”`);
+    const overflow = await overflowing(page, '.lookup, .lookup-by, .lookup-other, #order .card');
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
+    expect(overflow.wide).toEqual([]);
+    await shot(page, 'digits-name-two-orders-phone', false);
+
+    // By keyboard: the offer is the next stop after the radios.
+    await page.focus('#lookup-input');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lookup-other-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#status[data-state="found"]:has-text("found by uid")');
+    expect(await fields(page, 'order-summary-title')).toMatchObject({
+      'Order uid': clash,
+      Id: String(ids.clash),
+    });
+    expect(new URL(page.url()).search).toBe(`?uid=${clash}`);
+    expect(await page.isChecked('input[name="by"][value="uid"]')).toBe(true);
+    expect(await page.isHidden('#lookup-other')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('order-title');
+
+    await page.goBack();
+    await page.waitForSelector(`#status[data-state="found"]:has-text("${SAMPLE_UID}")`);
+    expect(new URL(page.url()).search).toBe(`?id=${clash}`);
+    expect(await page.isChecked('input[name="by"][value="auto"]')).toBe(true);
+    expect(problems).toEqual([]);
+    await close();
+  });
+
+  it('asks only by uid when the service reads ?id= as a uid (SERVER_GET_ORDER_BY_ID=0)', async () => {
+    const compat = createPageTestApp({ getOrderById: false });
+    const compatIds = {
+      sample: compat.ingest(sampleOrder(SAMPLE_UID)),
+      digits: compat.ingest(sampleOrder(DIGIT_UID)),
+    };
+    const own = await startTestServer(compat.app);
+    try {
+      const { page, problems, close } = await open(own.url);
+      const asked = orderRequests(page);
+      expect(await page.isHidden('#lookup-by')).toBe(true);
+      expect(await page.textContent('#lookup-label')).toBe('Order uid');
+
+      await lookUp(page, DIGIT_UID);
+      expect(await waitForStatus(page, 'found')).toBe(`Showing order ${DIGIT_UID}, found by uid.`);
+      expect((await fields(page, 'order-summary-title')).Id).toBe(String(compatIds.digits));
+      expect(new URL(page.url()).search).toBe(`?uid=${DIGIT_UID}`);
+
+      // A numeric id is just another uid here: no order has it.
+      await lookUp(page, String(compatIds.sample));
+      expect(await waitForStatus(page, 'not-found')).toBe(
+        `No order with uid “${compatIds.sample}”.`,
+      );
+      expect(asked).toEqual([`?uid=${DIGIT_UID}`, `?uid=${compatIds.sample}`]);
+      await shot(page, 'id-lookup-off');
+
+      // An old address with ?id= is read as the API reads it: a uid.
+      await page.goto(`${own.url}/?id=${SAMPLE_UID}`);
+      await waitForStatus(page, 'found');
+      expect((await fields(page, 'order-summary-title'))['Order uid']).toBe(SAMPLE_UID);
+      expect(asked.at(-1)).toBe(`?uid=${SAMPLE_UID}`);
+      expect(problems).toEqual([]);
+      expect(compat.logged).toEqual([]);
+      await close();
+    } finally {
+      await own.close();
+    }
   });
 
   it('lists the newest orders; clicking one shows it', async () => {
@@ -412,7 +591,7 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     const overflow = await page.evaluate(() => ({
       scroll: document.documentElement.scrollWidth,
       client: document.documentElement.clientWidth,
-      wide: [...document.querySelectorAll('#order .card, .top, .lookup, .recent')]
+      wide: [...document.querySelectorAll('#order .card, .top, .lookup, .lookup-by, .recent')]
         .filter(
           (el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
         )
@@ -450,6 +629,13 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
 
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Look up');
+
+    // Then the "Look up by" radios: one Tab stop, arrow keys choose, the hint follows.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('value'))).toBe('auto');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.isChecked('input[name="by"][value="uid"]')).toBe(true);
+    expect(await page.textContent('#lookup-hint')).toContain('even when it is all digits');
 
     // On to the raw JSON toggle by Tab, open it with Enter.
     for (let i = 0; i < 10; i++) {

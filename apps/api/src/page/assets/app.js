@@ -1,21 +1,40 @@
 // The page's wiring: the lookup form and the address bar, the newest-orders list, and the live
-// counters. Rendering lives in render.js, API calls in api.js, the lookup rule in lookup.js.
+// counters. Rendering lives in render.js, API calls in api.js, the lookup rules in lookup.js and
+// what a lookup's answers mean in lookup-outcome.js.
 
 import { fetchOrder, fetchRecent, fetchStats } from './api.js';
 import { byId } from './dom.js';
 import { formatBytes, formatNumber, formatRate } from './format.js';
-import { keyFromSearch, pageSearch, parseLookup } from './lookup.js';
+import {
+  describeKey,
+  isLookupMode,
+  keyFromSearch,
+  lookupHint,
+  modeShowing,
+  pageSearch,
+  parseLookup,
+} from './lookup.js';
+import { lookupOutcome } from './lookup-outcome.js';
 import { createRateMeter } from './rate.js';
 import { renderOrder, renderRecentItem } from './render.js';
 
-/** @typedef {import('./lookup.js').LookupKey} LookupKey */
+/**
+ * @typedef {import('./lookup.js').LookupKey} LookupKey
+ * @typedef {import('./lookup.js').LookupMode} LookupMode
+ * @typedef {import('./lookup.js').LookupPlan} LookupPlan
+ */
 
 const POLL_MS = 2000;
 const RECENT_LIMIT = 20;
 
 const form = byId('lookup-form', HTMLFormElement);
 const input = byId('lookup-input', HTMLInputElement);
+const inputLabel = byId('lookup-label', HTMLLabelElement);
+const modeControl = byId('lookup-by', HTMLFieldSetElement);
+const hint = byId('lookup-hint', HTMLElement);
 const statusLine = byId('status', HTMLElement);
+const otherLine = byId('lookup-other', HTMLElement);
+const otherButton = byId('lookup-other-button', HTMLButtonElement);
 const orderView = byId('order', HTMLElement);
 const recentList = byId('recent-list', HTMLOListElement);
 const recentState = byId('recent-state', HTMLElement);
@@ -33,12 +52,46 @@ function setStatus(state, message) {
   statusLine.textContent = message;
 }
 
-/** @param {LookupKey} key */
-function describe(key) {
-  return key.kind === 'id' ? `id ${key.value}` : `uid “${key.value}”`;
+// ---- Lookup -------------------------------------------------------------------------------------
+
+// Whether `GET /orders?id=` is the numeric id (SERVER_GET_ORDER_BY_ID=1): the server writes it into
+// the page (createPageRoutes), so the page never asks `?id=` where the API would read a uid.
+const idLookup =
+  document.querySelector('meta[name="orders-id-lookup"]')?.getAttribute('content') !== 'off';
+
+/** @returns {LookupMode} */
+function currentMode() {
+  const value = new FormData(form).get('by');
+  return idLookup && isLookupMode(value) ? value : 'uid';
 }
 
-// ---- Lookup -------------------------------------------------------------------------------------
+/** @param {LookupMode} mode */
+function setMode(mode) {
+  for (const radio of modeControl.querySelectorAll('input[name="by"]')) {
+    if (radio instanceof HTMLInputElement) radio.checked = radio.value === mode;
+  }
+  hint.textContent = lookupHint(currentMode(), idLookup);
+}
+
+if (!idLookup) {
+  modeControl.hidden = true;
+  modeControl.disabled = true;
+  inputLabel.textContent = 'Order uid';
+}
+hint.textContent = lookupHint(currentMode(), idLookup);
+modeControl.addEventListener('change', () => {
+  hint.textContent = lookupHint(currentMode(), idLookup);
+});
+
+/** @type {LookupKey | null} the other order the last lookup found, offered as a button */
+let otherKey = null;
+
+/** @param {LookupKey | null} key */
+function offerOther(key) {
+  otherKey = key;
+  otherLine.hidden = key === null;
+  otherButton.textContent = key === null ? '' : `Show the order with the ${describeKey(key)}`;
+}
 
 /** @type {string | null} uid of the order on screen, to mark it in the recent list */
 let shownUid = null;
@@ -46,6 +99,7 @@ let shownUid = null;
 let lookupSeq = 0;
 
 function clearOrder() {
+  offerOther(null);
   orderView.hidden = true;
   orderView.replaceChildren();
   shownUid = null;
@@ -54,61 +108,74 @@ function clearOrder() {
 }
 
 /**
- * @param {LookupKey} key
+ * Asks the plan's key (and its alternative, at the same time) and shows what was found. The
+ * address names the key that found the order, so a reload shows the same one.
+ * @param {LookupPlan} plan
  * @param {{ history: 'push' | 'replace' | 'none', focusOrder?: boolean }} options
  */
-async function lookup(key, options) {
+async function lookup(plan, options) {
   const seq = ++lookupSeq;
+  const { key, alternative } = plan;
   if (options.history !== 'none') {
     const search = pageSearch(key);
     if (location.search !== search) {
       const url = `/${search}`;
-      if (options.history === 'push') history.pushState(null, '', url);
-      else history.replaceState(null, '', url);
+      // The mode rides along, so back/forward restores the choice the person made.
+      const state = { mode: currentMode() };
+      if (options.history === 'push') history.pushState(state, '', url);
+      else history.replaceState(state, '', url);
     }
   }
-  setStatus('loading', `Looking up ${describe(key)}…`);
+  offerOther(null);
+  const asked = alternative === null ? [key] : [key, alternative];
+  setStatus('loading', `Looking up ${asked.map(describeKey).join(' or ')}…`);
   orderView.setAttribute('aria-busy', 'true');
-  const result = await fetchOrder(key);
+  const [first, second] = await Promise.all([
+    fetchOrder(key),
+    alternative === null ? null : fetchOrder(alternative),
+  ]);
   if (seq !== lookupSeq) return;
   orderView.removeAttribute('aria-busy');
 
-  switch (result.kind) {
-    case 'found': {
-      orderView.replaceChildren(...renderOrder(result.order, result.id));
-      orderView.hidden = false;
-      shownUid = typeof result.order.order_uid === 'string' ? result.order.order_uid : null;
-      document.title = `Order ${shownUid ?? ''} · Orders`;
-      markCurrent();
-      setStatus('found', `Showing order ${shownUid ?? describe(key)}.`);
-      if (options.focusOrder) document.getElementById('order-title')?.focus();
-      return;
-    }
-    case 'not_found':
-      clearOrder();
-      setStatus('not-found', `No order with ${describe(key)}.`);
-      return;
-    case 'bad_input':
-      clearOrder();
-      setStatus('bad-input', `Not a valid order ${key.kind}: ${result.message}`);
-      return;
-    case 'unreachable':
-      clearOrder();
-      setStatus(
-        'unreachable',
-        `${result.message} Check that the service is running, then try again.`,
-      );
-      return;
-    case 'server_error':
-      clearOrder();
-      setStatus('error', `The server failed to answer: ${result.message}`);
-      return;
+  const outcome = lookupOutcome(
+    { key, result: first },
+    alternative === null || second === null ? null : { key: alternative, result: second },
+  );
+  if (outcome.state !== 'found') {
+    clearOrder();
+    setStatus(outcome.state, outcome.message);
+    return;
   }
+  if (outcome.key !== key && location.search === pageSearch(key)) {
+    history.replaceState(history.state, '', `/${pageSearch(outcome.key)}`);
+  }
+  orderView.replaceChildren(...renderOrder(outcome.order, outcome.id));
+  orderView.hidden = false;
+  shownUid = typeof outcome.order.order_uid === 'string' ? outcome.order.order_uid : null;
+  document.title = `Order ${shownUid ?? ''} · Orders`;
+  markCurrent();
+  setStatus('found', outcome.message);
+  offerOther(outcome.other);
+  if (options.focusOrder) document.getElementById('order-title')?.focus();
 }
+
+/**
+ * Shows one key's order, the box and the mode made to match it.
+ * @param {LookupKey} key
+ */
+function showKey(key) {
+  input.value = key.value;
+  setMode(modeShowing(currentMode(), key));
+  void lookup({ key, alternative: null }, { history: 'push', focusOrder: true });
+}
+
+otherButton.addEventListener('click', () => {
+  if (otherKey !== null) showKey(otherKey);
+});
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  const parsed = parseLookup(input.value);
+  const parsed = parseLookup(input.value, currentMode(), idLookup);
   if (!parsed.ok) {
     lookupSeq++;
     clearOrder();
@@ -116,12 +183,12 @@ form.addEventListener('submit', (event) => {
     input.focus();
     return;
   }
-  void lookup(parsed.key, { history: 'push' });
+  void lookup(parsed.plan, { history: 'push' });
 });
 
 /** Shows whatever the address bar names (on load and on back/forward). */
 function followAddress() {
-  const parsed = keyFromSearch(location.search);
+  const parsed = keyFromSearch(location.search, idLookup);
   if (parsed === null) {
     lookupSeq++;
     clearOrder();
@@ -135,7 +202,9 @@ function followAddress() {
     return;
   }
   input.value = parsed.key.value;
-  void lookup(parsed.key, { history: 'none' });
+  const saved = history.state?.mode;
+  setMode(modeShowing(isLookupMode(saved) ? saved : currentMode(), parsed.key));
+  void lookup({ key: parsed.key, alternative: null }, { history: 'none' });
 }
 
 window.addEventListener('popstate', followAddress);
@@ -156,8 +225,7 @@ recentList.addEventListener('click', (event) => {
   if (!target || !uid || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0)
     return;
   event.preventDefault();
-  input.value = uid;
-  void lookup({ kind: 'uid', value: uid }, { history: 'push', focusOrder: true });
+  showKey({ kind: 'uid', value: uid });
 });
 
 let recentPending = false;

@@ -1,23 +1,114 @@
 import { describe, expect, it } from 'vitest';
-import { keyFromSearch, orderRequestPath, pageSearch, parseLookup } from './lookup.js';
+import {
+  describeKey,
+  isLookupMode,
+  keyFromSearch,
+  LOOKUP_MODES,
+  lookupHint,
+  modeShowing,
+  orderRequestPath,
+  pageSearch,
+  parseLookup,
+} from './lookup.js';
 
-describe('parseLookup', () => {
-  it('reads digits as the numeric id and trims', () => {
-    expect(parseLookup('  42 ')).toEqual({ ok: true, key: { kind: 'id', value: '42' } });
+/** @typedef {import('./lookup.js').LookupKey} LookupKey */
+
+describe('parseLookup in auto mode', () => {
+  it('asks digits as the numeric id first, and as an order_uid at the same time', () => {
+    expect(parseLookup('  42 ', 'auto', true)).toEqual({
+      ok: true,
+      plan: { key: { kind: 'id', value: '42' }, alternative: { kind: 'uid', value: '42' } },
+    });
   });
 
-  it('reads anything else as an order_uid', () => {
-    expect(parseLookup('b563feb7b2b84b6test')).toEqual({
-      ok: true,
-      key: { kind: 'uid', value: 'b563feb7b2b84b6test' },
-    });
-    expect(parseLookup('-1')).toEqual({ ok: true, key: { kind: 'uid', value: '-1' } });
-    expect(parseLookup('12a')).toEqual({ ok: true, key: { kind: 'uid', value: '12a' } });
+  it('asks anything else as an order_uid only', () => {
+    for (const text of ['b563feb7b2b84b6test', '-1', '12a', '1 2']) {
+      expect(parseLookup(text, 'auto', true)).toEqual({
+        ok: true,
+        plan: { key: { kind: 'uid', value: text }, alternative: null },
+      });
+    }
   });
 
   it('rejects an empty or blank box without asking the server', () => {
-    expect(parseLookup('')).toMatchObject({ ok: false });
-    expect(parseLookup(' \t ')).toMatchObject({ ok: false });
+    expect(parseLookup('', 'auto', true)).toEqual({
+      ok: false,
+      message: 'Enter an order uid or a numeric id.',
+    });
+    expect(parseLookup(' \t ', 'auto', true)).toMatchObject({ ok: false });
+  });
+});
+
+describe('parseLookup with an explicit choice', () => {
+  it('asks an all-digit text as an order_uid only when "order uid" is chosen', () => {
+    expect(parseLookup('20240615000042', 'uid', true)).toEqual({
+      ok: true,
+      plan: { key: { kind: 'uid', value: '20240615000042' }, alternative: null },
+    });
+  });
+
+  it('asks any text as the numeric id when "numeric id" is chosen (the API judges it)', () => {
+    expect(parseLookup('7', 'id', true)).toEqual({
+      ok: true,
+      plan: { key: { kind: 'id', value: '7' }, alternative: null },
+    });
+    expect(parseLookup('abc', 'id', true)).toEqual({
+      ok: true,
+      plan: { key: { kind: 'id', value: 'abc' }, alternative: null },
+    });
+  });
+
+  it('names what is missing in the chosen mode', () => {
+    expect(parseLookup(' ', 'uid', true)).toEqual({ ok: false, message: 'Enter an order uid.' });
+    expect(parseLookup(' ', 'id', true)).toEqual({ ok: false, message: 'Enter a numeric id.' });
+  });
+});
+
+describe('parseLookup when the service does not look up by id (SERVER_GET_ORDER_BY_ID=0)', () => {
+  it('asks every text as an order_uid, whatever the mode', () => {
+    for (const mode of LOOKUP_MODES) {
+      expect(parseLookup('42', mode, false)).toEqual({
+        ok: true,
+        plan: { key: { kind: 'uid', value: '42' }, alternative: null },
+      });
+    }
+    expect(parseLookup('', 'auto', false)).toEqual({ ok: false, message: 'Enter an order uid.' });
+  });
+});
+
+describe('modeShowing', () => {
+  it('keeps the mode when the box would ask for the shown key first', () => {
+    expect(modeShowing('auto', { kind: 'id', value: '42' })).toBe('auto');
+    expect(modeShowing('auto', { kind: 'uid', value: 'abc' })).toBe('auto');
+    expect(modeShowing('uid', { kind: 'uid', value: '42' })).toBe('uid');
+    expect(modeShowing('id', { kind: 'id', value: '42' })).toBe('id');
+  });
+
+  it("switches to the key's kind when the mode would ask for something else", () => {
+    expect(modeShowing('auto', { kind: 'uid', value: '42' })).toBe('uid');
+    expect(modeShowing('id', { kind: 'uid', value: 'abc' })).toBe('uid');
+    expect(modeShowing('uid', { kind: 'id', value: '42' })).toBe('id');
+  });
+});
+
+describe('isLookupMode and lookupHint', () => {
+  it('accepts the three modes only', () => {
+    expect(LOOKUP_MODES.filter(isLookupMode)).toEqual(['auto', 'uid', 'id']);
+    for (const value of [null, '', 'ID', 'order_uid', 1]) expect(isLookupMode(value)).toBe(false);
+  });
+
+  it('tells how each mode reads the text, and that ids are off when they are', () => {
+    const hints = LOOKUP_MODES.map((mode) => lookupHint(mode, true));
+    expect(new Set(hints).size).toBe(3);
+    expect(lookupHint('uid', true)).toContain('even when it is all digits');
+    for (const mode of LOOKUP_MODES) expect(lookupHint(mode, false)).toContain('not');
+  });
+});
+
+describe('describeKey', () => {
+  it('names ids bare and uids quoted', () => {
+    expect(describeKey({ kind: 'id', value: '7' })).toBe('id 7');
+    expect(describeKey({ kind: 'uid', value: '7' })).toBe('uid “7”');
   });
 });
 
@@ -27,6 +118,12 @@ describe('orderRequestPath', () => {
     expect(orderRequestPath({ kind: 'uid', value: 'a b&c/d' })).toBe('/orders?uid=a+b%26c%2Fd');
   });
 
+  it('asks an all-digit order_uid as ?uid=, never ?id=', () => {
+    expect(orderRequestPath({ kind: 'uid', value: '20240615000042' })).toBe(
+      '/orders?uid=20240615000042',
+    );
+  });
+
   it('keeps a uid named like another route in the query', () => {
     expect(orderRequestPath({ kind: 'uid', value: 'recent' })).toBe('/orders?uid=recent');
   });
@@ -34,21 +131,32 @@ describe('orderRequestPath', () => {
 
 describe('page addresses', () => {
   it('round-trips a key through the address bar', () => {
-    for (const key of [
+    /** @type {LookupKey[]} */
+    const keys = [
       { kind: 'id', value: '123' },
       { kind: 'uid', value: 'x<y>&"z"' },
       { kind: 'uid', value: '123' },
-    ]) {
-      expect(keyFromSearch(pageSearch(/** @type {any} */ (key)))).toEqual({ ok: true, key });
+    ];
+    for (const key of keys) {
+      expect(keyFromSearch(pageSearch(key), true)).toEqual({ ok: true, key });
     }
   });
 
   it('names no order for an address without uid or id', () => {
-    expect(keyFromSearch('')).toBeNull();
-    expect(keyFromSearch('?uid=&id=')).toBeNull();
+    expect(keyFromSearch('', true)).toBeNull();
+    expect(keyFromSearch('?uid=&id=', true)).toBeNull();
+    expect(keyFromSearch('?id=', false)).toBeNull();
   });
 
   it('reports a non-numeric id in the address', () => {
-    expect(keyFromSearch('?id=abc')).toMatchObject({ ok: false });
+    expect(keyFromSearch('?id=abc', true)).toMatchObject({ ok: false });
+  });
+
+  it('reads ?id= as an order_uid when the service does, as the API then does', () => {
+    expect(keyFromSearch('?id=abc', false)).toEqual({
+      ok: true,
+      key: { kind: 'uid', value: 'abc' },
+    });
+    expect(keyFromSearch('?id=42', false)).toEqual({ ok: true, key: { kind: 'uid', value: '42' } });
   });
 });

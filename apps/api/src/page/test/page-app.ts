@@ -18,7 +18,7 @@ export type PageTestApp = {
  * The real API app (createApp, page included) over an in-memory store and the fake reader in
  * place of PostgreSQL, so the browser talks to the same routes, errors and /stats as in production.
  */
-export function createPageTestApp(): PageTestApp {
+export function createPageTestApp(options: { getOrderById?: boolean } = {}): PageTestApp {
   const store = createOrderStore({ maxOrders: 1000, maxBytes: 1e8, maxAgeMs: Infinity });
   const reader = createFakeReader();
   const metrics = createMetrics();
@@ -28,7 +28,7 @@ export function createPageTestApp(): PageTestApp {
     reader,
     metrics,
     readiness: () => ({ ready: true, reasons: [] }),
-    getOrderById: true,
+    getOrderById: options.getOrderById ?? true,
     logger: { error: (message, fields) => logged.push(`${message} ${JSON.stringify(fields)}`) },
   });
   let nextId = 1;
