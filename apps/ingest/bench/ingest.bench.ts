@@ -7,7 +7,7 @@
 //  4. restore of the newest 100,000 orders in a fresh process: time, heap and RSS per 100,000
 // Writes bench/results/ingest.json at the repository root.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import type { StoredOrder } from '@orders/store';
 import { Kafka, logLevel } from 'kafkajs';
 import { createIngest } from '../src/ingest.ts';
 import { createLogger } from '../src/logger.ts';
-import { configFrom, freePort, rowCount, waitFor } from '../test/harness.ts';
+import { configFrom, freePort, rowCount, sql, waitFor } from '../test/harness.ts';
 
 const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
 const RESTORE = Math.min(100_000, TOTAL);
@@ -102,8 +102,14 @@ if (profile) {
 const startedAt = performance.now();
 await ingest.start();
 const readyAt = performance.now();
+const cpuAtReady = process.cpuUsage();
 await waitFor(() => ingest.store.stats().count >= TOTAL, 600_000, 'all orders servable', 20);
 const doneAt = performance.now();
+// CPU per order, less sensitive to other work on the machine than orders/s: this process (ingest
+// plus this harness's waiting) and the PostgreSQL backends serving the fresh database (all of them
+// ingest's pool; /proc is readable as PostgreSQL runs on this machine).
+const nodeCpu = process.cpuUsage(cpuAtReady);
+const pgBackendMs = await postgresBackendCpuMs(database.url, database.name);
 if (profile) {
   const { profile: cpu } = await profile.post('Profiler.stop');
   const file = join(root, 'bench/results/ingest.cpuprofile');
@@ -111,6 +117,14 @@ if (profile) {
   log(`cpu profile: ${file}`);
   profile.disconnect();
 }
+const cpuPerOrder = {
+  ingestProcessUs: Math.round(((nodeCpu.user + nodeCpu.system) / TOTAL) * 10) / 10,
+  postgresBackendsUs:
+    pgBackendMs === undefined ? null : Math.round(((pgBackendMs * 1000) / TOTAL) * 10) / 10,
+};
+log(
+  `cpu per order: ingest ${cpuPerOrder.ingestProcessUs} µs, postgres ${cpuPerOrder.postgresBackendsUs} µs`,
+);
 const rows = await rowCount(database.url);
 if (rows !== TOTAL) throw new Error(`expected ${TOTAL} rows, found ${rows}`);
 const ingestSeconds = (doneAt - readyAt) / 1000;
@@ -183,6 +197,7 @@ const results = {
     startToReadyMs: Math.round(readyAt - startedAt),
     target: 20_000,
   },
+  cpuPerOrder,
   latencyAt5000PerSecond: {
     p50Ms: Math.round(pct(0.5) * 10) / 10,
     p99Ms: Math.round(pct(0.99) * 10) / 10,
@@ -212,6 +227,26 @@ const results = {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+/** user + system CPU of the backends connected to `name`, from /proc (undefined if unreadable) */
+async function postgresBackendCpuMs(url: string, name: string): Promise<number | undefined> {
+  const pids = await sql<{ pid: number }>(
+    url,
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+    [name],
+  );
+  let ms = 0;
+  for (const { pid } of pids) {
+    try {
+      // fields after "(comm) ": state is [0], utime [11], stime [12], in clock ticks (100 Hz)
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      ms += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return undefined;
+    }
+  }
+  return ms;
+}
 
 // autovacuum may still be busy on the fresh table: retry the drop for a while
 await waitFor(
