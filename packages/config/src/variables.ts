@@ -106,7 +106,7 @@ export const variables = {
   DB_POOL_MAX: {
     group: 'PostgreSQL',
     description: 'Connection pool size: parallel batch writers plus API read-through.',
-    default: '4',
+    default: '8',
     aliases: ['MEMORY_HANDLER_GOROUTINES'],
     parser: integer(1, 100),
   },
@@ -225,7 +225,7 @@ export const variables = {
     group: 'Ingest',
     description:
       'Partitions one ingest process works on at once, each batch its own transaction (kafkajs partitionsConsumedConcurrently).',
-    default: '2',
+    default: '6',
     aliases: ['KAFKA_READER_GOROUTINES'],
     parser: integer(1, 1000),
   },
