@@ -28,7 +28,7 @@ describe('defaults (issue 2)', () => {
         database: 'orders',
         user: 'orders',
         sslMode: undefined,
-        poolMax: 8,
+        poolMax: 4,
       },
       kafka: {
         brokers: ['127.0.0.1:9092'],
@@ -44,7 +44,7 @@ describe('defaults (issue 2)', () => {
         sasl: undefined,
       },
       ingest: {
-        partitionsConcurrency: 6,
+        partitionsConcurrency: 2,
         batchSize: 1000,
         writeExamples: false,
         shutdownTimeoutMs: 10_000,

@@ -106,7 +106,7 @@ export const variables = {
   DB_POOL_MAX: {
     group: 'PostgreSQL',
     description: 'Connection pool size: parallel batch writers plus API read-through.',
-    default: '8',
+    default: '4',
     aliases: ['MEMORY_HANDLER_GOROUTINES'],
     parser: integer(1, 100),
   },
@@ -225,7 +225,7 @@ export const variables = {
     group: 'Ingest',
     description:
       'Partitions one ingest process works on at once, each batch its own transaction (kafkajs partitionsConsumedConcurrently).',
-    default: '6',
+    default: '2',
     aliases: ['KAFKA_READER_GOROUTINES'],
     parser: integer(1, 1000),
   },
