@@ -37,6 +37,20 @@ describe('makeBadMessage', () => {
     }
   });
 
+  it('too-many-items over a small maxBytes expects the size refusal the consumer gives', () => {
+    const order = faker.order();
+    const full = makeBadMessage('too-many-items', order, 0, { maxBytes: MAX_BYTES });
+    const size = Buffer.byteLength(full.value as string);
+    for (const maxBytes of [size - 1, size]) {
+      const bad = makeBadMessage('too-many-items', order, 0, { maxBytes });
+      const result = decodeOrder(bytesOf(bad.value), { maxBytes });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.reason).toBe(bad.expect.reason);
+      expect(result.reason).toBe(maxBytes < size ? 'too_large' : 'invalid_order');
+    }
+  });
+
   it('missing-field covers every required field of the order', () => {
     const order = faker.order();
     const expected = requiredPaths(order).map(formatPath);

@@ -196,12 +196,16 @@ export function makeBadMessage(
       return structured(kind, order, (o) => set(o, ['items'], []), invalid(['items'], 'too_short'));
     case 'too-many-items': {
       const items = Array.from({ length: ORDER_LIMITS.maxItems + 1 }, () => order.items[0]);
-      return structured(
+      const bad = structured(
         kind,
         order,
         (o) => set(o, ['items'], items),
         invalid(['items'], 'too_long'),
       );
+      // An order with long item fields times maxItems + 1 can pass a small maxBytes: the consumer
+      // then refuses it for its size, before parsing, so that is what to expect.
+      const size = Buffer.byteLength(bad.value as string);
+      return size > options.maxBytes ? { ...bad, expect: fail('too_large', 'too_long') } : bad;
     }
     case 'too-long': {
       const max = ORDER_LIMITS.string.delivery.name.max;
