@@ -1,8 +1,7 @@
-// Entry point: env (.env via dotenv, only here), config, signals and exit codes. Everything else
-// lives in createIngest so tests can run the same service in-process.
-import { fileURLToPath } from 'node:url';
+// Entry point: env (./.env via dotenv; `pnpm start` also passes the repository's .env to node), config,
+// signals and exit codes. Everything else lives in createIngest so tests can run it in-process.
+import 'dotenv/config';
 import { loadConfig, readKafkaSsl } from '@orders/config';
-import { config as loadDotenv } from 'dotenv';
 import { createIngest } from './ingest.ts';
 import { createLogger, errorFields } from './logger.ts';
 
@@ -10,12 +9,6 @@ import { createLogger, errorFields } from './logger.ts';
 // COMMIT, before its offsets are resolved (the window where a redelivery must be absorbed).
 const TEST_CRASH_ENV = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
 
-// .env of the working directory first, then the repository's (pnpm --filter runs in apps/ingest);
-// variables already in the environment win over both.
-loadDotenv({
-  path: ['.env', fileURLToPath(new URL('../../../.env', import.meta.url))],
-  quiet: true,
-});
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
