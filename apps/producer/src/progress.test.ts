@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatDuration, formatProgressLine, startProgress } from './progress.ts';
 import { createStats } from './stats.ts';
 
@@ -40,7 +40,12 @@ describe('formatDuration', () => {
 });
 
 describe('startProgress', () => {
-  it('redraws one line in place on a terminal and prints plain lines elsewhere', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('redraws one line in place on a terminal and prints plain lines elsewhere', () => {
+    vi.useFakeTimers(); // ticks on a fake clock: a busy machine cannot starve the intervals
     const stats = createStats();
     const tty: string[] = [];
     const plain: string[] = [];
@@ -57,7 +62,7 @@ describe('startProgress', () => {
       plainIntervalMs: 10,
     });
     stats.sent = 40;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    vi.advanceTimersByTime(60);
     a.stop();
     b.stop();
     expect(tty.length).toBeGreaterThan(1);
