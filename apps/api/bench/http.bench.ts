@@ -62,7 +62,8 @@ function productNodeFlags(): string[] {
       `apps/ingest start script is not 'node [flags] src/main.ts': ${words.join(' ')}`,
     );
   }
-  return words.slice(1, -1);
+  // runtime flags only: the .env the script loads is configuration the bench's servers do not read
+  return words.slice(1, -1).filter((flag) => !flag.startsWith('--env-file'));
 }
 const NODE_FLAGS = productNodeFlags();
 
