@@ -83,7 +83,7 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
   });
   const ingestBatchDuration = registry.histogram({
     name: 'orders_ingest_batch_duration_seconds',
-    help: 'Time to process one batch, from fetch to committed offsets.',
+    help: 'Time to handle one batch (decode, PostgreSQL and dead-letter writes, retries) before its offset commit.',
     buckets: SECONDS_BUCKETS,
   });
   const consumerLag = registry.gauge({
