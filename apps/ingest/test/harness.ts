@@ -335,6 +335,21 @@ export async function sql<R extends Record<string, unknown>>(
   }
 }
 
+/**
+ * Cuts one test database off, as an outage would look to the service (new connections refused,
+ * its sessions ended), or lets it back in; other databases on the shared server are untouched.
+ */
+export async function cutDatabase(adminUrl: string, name: string, allow: boolean): Promise<void> {
+  await sql(adminUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
+  if (!allow) {
+    await sql(
+      adminUrl,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+  }
+}
+
 export async function rowCount(url: string): Promise<number> {
   const rows = await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM orders').catch(() => [
     { n: '0' },

@@ -6,20 +6,9 @@
 import { ensureInfra } from '@orders/infra';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
-import { produce, type Running, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
+import { cutDatabase, produce, type Running, rowCount, useTestEnv, waitFor } from './harness.ts';
 
 const t = useTestEnv();
-
-async function cutDatabase(adminUrl: string, name: string, allow: boolean): Promise<void> {
-  await sql(adminUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
-  if (!allow) {
-    await sql(
-      adminUrl,
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [name],
-    );
-  }
-}
 
 async function readyz(svc: Running): Promise<{ status: number; text: string }> {
   const res = await fetch(`${svc.url}/readyz`);

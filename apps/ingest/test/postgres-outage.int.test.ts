@@ -5,21 +5,10 @@
 import { ensureInfra } from '@orders/infra';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
-import { createProducer, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
+import { createProducer, cutDatabase, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
 
 const t = useTestEnv();
 let adminUrl = '';
-
-async function cutDatabase(name: string, allow: boolean): Promise<void> {
-  await sql(adminUrl, `ALTER DATABASE "${name}" ALLOW_CONNECTIONS ${allow}`);
-  if (!allow) {
-    await sql(
-      adminUrl,
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [name],
-    );
-  }
-}
 
 describe('PostgreSQL outage', () => {
   it('stopped 10 s mid-stream: nothing lost, the process survives and recovers', async () => {
@@ -38,7 +27,7 @@ describe('PostgreSQL outage', () => {
 
     await send(0, 1_000);
     await waitFor(async () => (await rowCount(env.databaseUrl)) >= 500, 30_000, 'first rows');
-    await cutDatabase(env.databaseName, false);
+    await cutDatabase(adminUrl, env.databaseName, false);
     const cutAt = Date.now();
     await send(1_000, 2_000);
     // readiness reports the outage while it lasts
@@ -50,7 +39,7 @@ describe('PostgreSQL outage', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - cutAt))));
     expect(child.proc.exitCode).toBeNull();
     expect((await fetch(`${child.url}/healthz`)).status).toBe(200);
-    await cutDatabase(env.databaseName, true);
+    await cutDatabase(adminUrl, env.databaseName, true);
     await send(2_000, 3_000);
     await producer.close();
 
