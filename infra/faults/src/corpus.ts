@@ -125,10 +125,10 @@ export function buildCorpus(o: CorpusOptions): CorpusMessage[] {
 }
 
 /**
- * A bad message of `kind` that stays within maxBytes unless it is meant to be too large: the
- * generator's expectation ignores size (1,001 copies of a long item pass 256 KiB), while decodeOrder
- * checks size before anything else. A few fresh orders are tried; if none fits, the message is
- * kept and expected as too_large.
+ * A bad message of `kind` that stays within maxBytes unless it is meant to be too large
+ * (`oversize`): 1,001 copies of a long item pass 256 KiB, and decodeOrder checks size before
+ * anything else, so such a message would test the size limit instead of its kind's rule. A few
+ * fresh orders are tried; if none fits, the message is kept and expected as too_large.
  */
 export function makeFittingBadMessage(
   kind: InvalidKind,
@@ -139,7 +139,7 @@ export function makeFittingBadMessage(
   let bad = makeBadMessage(kind, nextOrder(), variant, { maxBytes: o.maxBytes });
   for (let attempt = 0; ; attempt++) {
     const bytes = bad.value === null ? 0 : Buffer.byteLength(bad.value);
-    if (bytes <= o.maxBytes || bad.expect.reason === 'too_large') {
+    if (bytes <= o.maxBytes || kind === 'oversize') {
       return { value: bad.value, expectReason: bad.expect.reason };
     }
     if (attempt === 10) return { value: bad.value, expectReason: 'too_large' };
