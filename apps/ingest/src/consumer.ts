@@ -251,29 +251,109 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
   };
 }
 
+/** Where a batch's dead letters come from: the consumer offset committed with them. */
+export type SourceOffset = {
+  groupId: string;
+  topic: string;
+  partition: number;
+  /** the next offset to consume (last offset of the batch + 1) */
+  offset: string;
+};
+
 export type DlqProducer = {
+  /** connects and claims the transactional id (fences a previous process that had it) */
   connect(): Promise<void>;
-  /** resolves only once every record is acknowledged by all in-sync replicas */
-  send(topic: string, records: OutboundRecord[]): Promise<void>;
+  /**
+   * One Kafka transaction: the records (acks=all) and the source partition's consumer offset.
+   * Both become visible to read_committed readers together, or neither does.
+   */
+  sendWithOffset(topic: string, records: OutboundRecord[], source: SourceOffset): Promise<void>;
   disconnect(): Promise<void>;
 };
 
-export function createDlqProducer(kafka: Kafka): DlqProducer {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  return {
-    connect: () => producer.connect(),
-    async send(topic, records) {
-      if (records.length === 0) return;
-      await producer.send({
+export type DlqProducerOptions = {
+  /**
+   * Stable across restarts of one instance (a restart's initTransactions aborts the transaction a
+   * killed process left open, at once) and unique among instances running at the same time.
+   */
+  transactionalId: string;
+  transactionTimeoutMs?: number;
+  /** test hook: the records are sent, the transaction (records + offset) is not committed yet */
+  beforeCommit?(): void;
+};
+
+export function createDlqProducer(kafka: Kafka, opts: DlqProducerOptions): DlqProducer {
+  const make = (): Producer =>
+    kafka.producer({
+      transactionalId: opts.transactionalId,
+      transactionTimeout: opts.transactionTimeoutMs ?? 30_000,
+      // kafkajs requires both for a transactional producer
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+  let producer = make();
+  // A failed commit or abort leaves kafkajs's transaction state machine stuck (COMMITTING /
+  // ABORTING): such a producer is replaced; the new one's initTransactions aborts what is open.
+  let broken = false;
+  // kafkajs allows one transaction at a time per producer; partitions are processed in parallel
+  let queue: Promise<unknown> = Promise.resolve();
+
+  // initTransactions now, not at the first dead letter: it fences a killed predecessor with the same
+  // id and aborts its open transaction, which otherwise holds back read_committed readers of the
+  // DLQ until the transaction timeout. (An abort with nothing sent ends locally.)
+  async function claim(p: Producer): Promise<void> {
+    await p.connect();
+    const txn = await p.transaction();
+    await txn.abort();
+  }
+
+  async function transact(topic: string, records: OutboundRecord[], source: SourceOffset) {
+    if (broken) {
+      await producer.disconnect().catch(() => {});
+      producer = make();
+      await claim(producer);
+      broken = false;
+    }
+    const txn = await producer.transaction();
+    try {
+      await txn.send({
         topic,
         acks: -1,
         messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
       });
+      await txn.sendOffsets({
+        consumerGroupId: source.groupId,
+        topics: [
+          {
+            topic: source.topic,
+            partitions: [{ partition: source.partition, offset: source.offset }],
+          },
+        ],
+      });
+      opts.beforeCommit?.();
+      await txn.commit();
+    } catch (err) {
+      // a failed commit leaves kafkajs in COMMITTING: no abort, no new transaction on this producer
+      if (!txn.isActive()) broken = true;
+      else
+        await txn.abort().catch(() => {
+          broken = true;
+        });
+      throw err;
+    }
+  }
+
+  return {
+    connect: () => claim(producer),
+    sendWithOffset(topic, records, source) {
+      const run = queue.then(() => transact(topic, records, source));
+      queue = run.catch(() => {});
+      return run;
     },
-    disconnect: () => producer.disconnect(),
+    async disconnect() {
+      await queue;
+      await producer.disconnect();
+    },
   };
 }

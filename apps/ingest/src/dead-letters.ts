@@ -3,7 +3,7 @@
 // the DLQ topic was created elsewhere with a smaller limit than ours) is cut and marked, because a
 // record the broker refuses would block its partition forever.
 import { createHash } from 'node:crypto';
-import type { DlqProducer, OutboundRecord } from './consumer.ts';
+import type { DlqProducer, OutboundRecord, SourceOffset } from './consumer.ts';
 import type { DeadLetter } from './handle-batch.ts';
 
 export const DLQ_VALUE_LIMIT = 2 * 1024 * 1024 - 64 * 1024;
@@ -26,17 +26,22 @@ export function toDlqRecord(letter: DeadLetter, valueLimit = DLQ_VALUE_LIMIT): O
 }
 
 export type DeadLetterSink = {
-  /** resolves once the broker acknowledged every record (acks=all) */
-  publish(letters: DeadLetter[]): Promise<void>;
+  /**
+   * One Kafka transaction: the records (acks=all) and the consumer offset `source` (the batch's
+   * last offset + 1). A crash before its commit aborts both; the batch is redelivered and its
+   * dead letters are published again in a new transaction: read_committed readers see each once.
+   */
+  publish(letters: DeadLetter[], source: SourceOffset): Promise<void>;
 };
 
 export function createDeadLetterSink(producer: DlqProducer, dlqTopic: string): DeadLetterSink {
   return {
-    async publish(letters) {
+    async publish(letters, source) {
       if (letters.length === 0) return;
-      await producer.send(
+      await producer.sendWithOffset(
         dlqTopic,
         letters.map((l) => toDlqRecord(l)),
+        source,
       );
     },
   };

@@ -1,6 +1,7 @@
 // createIngest: the whole service as one object (database, memory store, HTTP API, consumer),
 // started and stopped in order. main.ts only adds env, signals and exit codes, so tests can run
 // the real service in-process.
+import { hostname } from 'node:os';
 import { createApp, createMetrics } from '@orders/api';
 import type { Config } from '@orders/config';
 import { runProducer } from '@orders/producer';
@@ -30,6 +31,8 @@ export type IngestDeps = {
   logger?: Logger;
   /** test hook, see pipeline.afterCommit */
   afterCommit?(batchNumber: number): void;
+  /** test hook: dead letters sent in their Kafka transaction, not committed yet */
+  beforeDlqCommit?(): void;
   /** called when the consumer crashed for good: main exits non-zero */
   onFatal?(err: Error): void;
   /** kafkajs ssl option, already resolved from config (files read) by the caller */
@@ -60,6 +63,9 @@ export type IngestStatus = {
 };
 
 const RETRY_START_MS = 2_000;
+// Bounds how long a transaction left open by a process that never comes back holds read_committed
+// DLQ readers (a restarted instance aborts it at once); a DLQ transaction takes milliseconds.
+const DLQ_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
@@ -202,13 +208,20 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
 
-    producer = createDlqProducer(kafka);
+    // stable across restarts of this instance (same host and port: a restart fences the killed
+    // process's open transaction) and unique among instances running at once
+    producer = createDlqProducer(kafka, {
+      transactionalId: `${config.kafka.groupId}.dlq.${hostname()}.${http.port}`,
+      transactionTimeoutMs: DLQ_TRANSACTION_TIMEOUT_MS,
+      beforeCommit: deps.beforeDlqCommit,
+    });
     await producer.connect();
     checkNotStopping();
     pipeline = createPipeline({
       db,
       repo,
       deadLetters: createDeadLetterSink(producer, config.kafka.dlqTopic),
+      groupId: config.kafka.groupId,
       store,
       metrics,
       logger,

@@ -8,6 +8,9 @@ import { createLogger, errorFields } from './logger.ts';
 // Test-only fault hook for the crash suites: SIGKILL ourselves right after the N-th batch's
 // COMMIT, before its offsets are resolved (the window where a redelivery must be absorbed).
 const TEST_CRASH_ENV = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
+// Same, right after a batch's dead letters are sent in their Kafka transaction, before it commits
+// (records and offset): the redelivered batch must not leave a second copy for read_committed readers.
+const TEST_CRASH_DLQ_ENV = 'ORDERS_TEST_CRASH_BEFORE_DLQ_COMMIT';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -26,6 +29,7 @@ const logger = createLogger({ level: config.logLevel });
 for (const warning of loaded.warnings) logger.warn('config warning', { warning });
 
 const crashAfter = Number(process.env[TEST_CRASH_ENV] ?? 0);
+const crashBeforeDlqCommit = process.env[TEST_CRASH_DLQ_ENV] === '1';
 const ingest = createIngest(config, {
   logger,
   kafkaSsl: ssl.ssl,
@@ -35,6 +39,7 @@ const ingest = createIngest(config, {
           if (n >= crashAfter) process.kill(process.pid, 'SIGKILL');
         }
       : undefined,
+  beforeDlqCommit: crashBeforeDlqCommit ? () => process.kill(process.pid, 'SIGKILL') : undefined,
   onFatal: (err) => {
     logger.error('fatal: consumer stopped for good, exiting', errorFields(err));
     void ingest.stop(2_000).finally(() => process.exit(1));

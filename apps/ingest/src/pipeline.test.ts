@@ -1,7 +1,7 @@
 import { createOrderStore, type StoredOrder } from '@orders/store';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../test/fixtures.ts';
-import type { BatchControl } from './consumer.ts';
+import type { BatchControl, SourceOffset } from './consumer.ts';
 import type { Db, Queryable } from './db.ts';
 import type { DeadLetter, ValidOrder } from './handle-batch.ts';
 import { createLogger } from './logger.ts';
@@ -92,14 +92,16 @@ function setup(
     },
   } as unknown as OrdersRepo;
   const published: DeadLetter[] = [];
+  const sources: SourceOffset[] = [];
   const deadLetters = {
-    publish: async (letters: DeadLetter[]) => {
+    publish: async (letters: DeadLetter[], source: SourceOffset) => {
       calls.push(`dlq:${letters.length}`);
       if (dlqFailures > 0) {
         dlqFailures--;
         throw new Error('broker down');
       }
       published.push(...letters);
+      sources.push(source);
     },
   };
   const store = createOrderStore({ maxOrders: 100, maxBytes: 1e9, maxAgeMs: Infinity });
@@ -110,6 +112,7 @@ function setup(
     db,
     repo,
     deadLetters,
+    groupId: 'ingest-test',
     store,
     metrics,
     logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
@@ -130,6 +133,7 @@ function setup(
     store,
     metrics,
     published,
+    sources,
     degraded: () => degradedCount,
     recovered: () => recoveredCount,
   };
@@ -152,6 +156,10 @@ describe('pipeline.processBatch', () => {
     expect(t.store.getByUid('a')?.id).toBe(1);
     expect(t.store.getByUid('b')?.id).toBe(2);
     expect(t.published[0]?.reason).toBe('not_json');
+    // committed with the dead letters: the next offset after the batch, in our group
+    expect(t.sources).toEqual([
+      { groupId: 'ingest-test', topic: 'orders', partition: 0, offset: '43' },
+    ]);
     expect(t.metrics.totals).toMatchObject({
       messages: 3,
       inserted: 2,

@@ -1,8 +1,10 @@
 // One consumed batch, end to end:
-//   validate → one PostgreSQL transaction (multi-row idempotent upsert) → dead letters acked →
-//   memory store (after COMMIT) → resolveOffset(last) → commit → heartbeat.
+//   validate → one PostgreSQL transaction (multi-row idempotent upsert) → memory store (after
+//   COMMIT) → dead letters and the batch's offset in one Kafka transaction → resolveOffset(last) →
+//   commit → heartbeat.
 // An offset is resolved only once every message up to it is durably in PostgreSQL or in the
-// dead-letter topic. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
+// dead-letter topic. Redelivered orders are absorbed by the upsert; dead letters are not, so they
+// are committed together with the offset: a crash in between aborts both. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
 // the batch is retried with capped, jittered backoff while the group membership is kept alive.
 import type { OrderStore, StoredOrder } from '@orders/store';
 import type { BatchControl } from './consumer.ts';
@@ -25,6 +27,8 @@ export type PipelineOptions = {
   db: Db;
   repo: OrdersRepo;
   deadLetters: DeadLetterSink;
+  /** the consumer group whose offset is committed with a batch's dead letters */
+  groupId: string;
   store: OrderStore;
   metrics: IngestMetrics;
   logger: Logger;
@@ -242,7 +246,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       if (!failed && !dlqDone) {
         try {
-          await options.deadLetters.publish(handled.deadLetters);
+          await options.deadLetters.publish(handled.deadLetters, {
+            groupId: options.groupId,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: String(BigInt(last.offset) + 1n),
+          });
           dlqDone = true;
         } catch (err) {
           failed = { sink: 'dead_letters', err };
@@ -278,6 +287,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       deadLettered: handled.deadLetters.length,
     });
 
+    // with dead letters the offset is committed already (their transaction); committing it again
+    // is harmless, and kafkajs must know it is resolved
     batch.resolveOffset(last.offset);
     await batch.commitOffsetsIfNecessary();
     await batch.heartbeat();

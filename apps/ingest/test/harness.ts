@@ -287,16 +287,22 @@ export type DlqEntry = {
   headers: Record<string, string>;
 };
 
-/** Read the whole DLQ topic until `count` records arrived (and a short quiet period after). */
+/**
+ * Read the whole DLQ topic until `count` records arrived (and a short quiet period after).
+ * read_committed like any kafkajs consumer by default; `readUncommitted` also shows records of
+ * aborted or still open transactions (what a crash left in the log).
+ */
 export async function readTopic(
   brokers: string[],
   topic: string,
   count: number,
   timeoutMs = 30_000,
+  opts: { readUncommitted?: boolean } = {},
 ): Promise<DlqEntry[]> {
   const consumer = kafka(brokers).consumer({
     groupId: `reader-${randomUUID()}`,
     maxWaitTimeInMs: 500,
+    readUncommitted: opts.readUncommitted ?? false,
   });
   const out: DlqEntry[] = [];
   await consumer.connect();
