@@ -43,6 +43,17 @@ export async function readDlq(brokers: string[], topic: string): Promise<DlqReco
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('reading the DLQ timed out')), 120_000);
+    // ingest writes dead letters in Kafka transactions: the last offset of a partition is then a
+    // commit/abort marker that eachMessage never sees; a batch's lastOffset counts it
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (BigInt(payload.lastOffset) + 1n >= (want.get(payload.partition) ?? 0n)) {
+        remaining.delete(payload.partition);
+      }
+      if (remaining.size === 0) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
     consumer
       .run({
         eachMessage: async ({ partition, message }) => {
