@@ -35,6 +35,12 @@ export type BatchControl = {
   messages: InboundMessage[];
   resolveOffset(offset: string): void;
   commitOffsetsIfNecessary(): Promise<void>;
+  /**
+   * Commit exactly `offset` for this partition now and wait for the answer (kafkajs skips it once
+   * the consumer is stopping). The coordinator handles one connection's requests in order: once
+   * this returns, no commit of this partition sent earlier can still land after it.
+   */
+  commitOffset(offset: string): Promise<void>;
   heartbeat(): Promise<void>;
   isRunning(): boolean;
   isStale(): boolean;
@@ -198,6 +204,8 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       messages: batch.messages as InboundMessage[],
       resolveOffset: payload.resolveOffset,
       commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+      commitOffset: (offset) =>
+        consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]),
       heartbeat: payload.heartbeat,
       isRunning: payload.isRunning,
       isStale: payload.isStale,

@@ -25,6 +25,9 @@ function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => tru
     commitOffsetsIfNecessary: async () => {
       calls.push('commit');
     },
+    commitOffset: async (o) => {
+      calls.push(`commit-at:${o}`);
+    },
     heartbeat: async () => {
       calls.push('heartbeat');
     },
@@ -148,6 +151,7 @@ describe('pipeline.processBatch', () => {
       'begin',
       'upsert:2',
       'commit-db',
+      'commit-at:40',
       'dlq:1',
       'resolve:42',
       'commit',

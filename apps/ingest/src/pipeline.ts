@@ -207,8 +207,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   }
 
   async function processBatch(batch: BatchControl): Promise<void> {
+    const first = batch.messages[0];
     const last = batch.messages[batch.messages.length - 1];
-    if (!last) return;
+    if (!first || !last) return;
     const started = performance.now();
     const handled = handleBatch(batch, { maxBytes: options.maxMessageBytes });
 
@@ -246,6 +247,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       if (!failed && !dlqDone) {
         try {
+          // kafkajs commits every partition's resolved offsets, and such a commit can wait behind
+          // a fetch on the coordinator's connection: an older regular commit of this partition
+          // landing after the transaction's offset would win (the later write) and a redelivery
+          // would repeat these dead letters (seen in the fault suite). Commit the batch's start
+          // and wait: every commit sent before it is handled first.
+          await batch.commitOffset(first.offset);
           await options.deadLetters.publish(handled.deadLetters, {
             groupId: options.groupId,
             topic: batch.topic,
