@@ -204,8 +204,12 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       messages: batch.messages as InboundMessage[],
       resolveOffset: payload.resolveOffset,
       commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+      // the payload's commit with explicit offsets goes straight to the group (consumer.commitOffsets
+      // is skipped once the consumer is stopping, and a graceful stop must commit its last batch)
       commitOffset: (offset) =>
-        consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset }]),
+        payload.commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+        }),
       heartbeat: payload.heartbeat,
       isRunning: payload.isRunning,
       isStale: payload.isStale,
@@ -220,7 +224,11 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       await consumer.run({
         // never let kafkajs resolve a batch we did not finish (reliability-notes §(b))
         eachBatchAutoResolve: false,
-        autoCommit: true,
+        // The pipeline commits each batch's own partition (plain, or inside the dead letters' Kafka
+        // transaction). kafkajs's auto-commit sends every partition's resolved offsets after any
+        // batch, so a stale offset of partition A could land after A's transactional commit and
+        // move the group back (a redelivery would repeat A's dead letters; seen in the fault suite).
+        autoCommit: false,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
         eachBatch,
       });

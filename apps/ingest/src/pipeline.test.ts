@@ -147,16 +147,8 @@ describe('pipeline.processBatch', () => {
     const t = setup();
     const values = [bytes(makeOrder('a')), Buffer.from('nope'), bytes(makeOrder('b'))];
     await t.pipeline.processBatch(fakeBatch(values, t.calls));
-    expect(t.calls).toEqual([
-      'begin',
-      'upsert:2',
-      'commit-db',
-      'commit-at:40',
-      'dlq:1',
-      'resolve:42',
-      'commit',
-      'heartbeat',
-    ]);
+    // the dead letters' transaction commits the offset: no plain commit of this partition
+    expect(t.calls).toEqual(['begin', 'upsert:2', 'commit-db', 'dlq:1', 'resolve:42', 'heartbeat']);
     expect(t.store.getByUid('a')?.id).toBe(1);
     expect(t.store.getByUid('b')?.id).toBe(2);
     expect(t.published[0]?.reason).toBe('not_json');
@@ -170,6 +162,21 @@ describe('pipeline.processBatch', () => {
       invalid: 1,
       deadLettered: 1,
     });
+  });
+
+  it('without dead letters, commits its own partition at the next offset after the batch', async () => {
+    const t = setup();
+    const values = [bytes(makeOrder('a')), bytes(makeOrder('b'))];
+    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    expect(t.calls).toEqual([
+      'begin',
+      'upsert:2',
+      'commit-db',
+      'resolve:41',
+      'commit-at:42',
+      'heartbeat',
+    ]);
+    expect(t.sources).toEqual([]);
   });
 
   it('splits a batch larger than upsertChunk into several upserts in one transaction', async () => {

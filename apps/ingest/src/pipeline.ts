@@ -247,12 +247,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       }
       if (!failed && !dlqDone) {
         try {
-          // kafkajs commits every partition's resolved offsets, and such a commit can wait behind
-          // a fetch on the coordinator's connection: an older regular commit of this partition
-          // landing after the transaction's offset would win (the later write) and a redelivery
-          // would repeat these dead letters (seen in the fault suite). Commit the batch's start
-          // and wait: every commit sent before it is handled first.
-          await batch.commitOffset(first.offset);
+          // the only commit of this partition in flight: the previous batch's was awaited, and
+          // kafkajs's auto-commit (every partition's offsets after any batch) is off
           await options.deadLetters.publish(handled.deadLetters, {
             groupId: options.groupId,
             topic: batch.topic,
@@ -294,10 +290,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       deadLettered: handled.deadLetters.length,
     });
 
-    // with dead letters the offset is committed already (their transaction); committing it again
-    // is harmless, and kafkajs must know it is resolved
+    // kafkajs's fetch position; with dead letters the offset is committed already (their
+    // transaction), otherwise commit this partition's offset now and wait for the answer
     batch.resolveOffset(last.offset);
-    await batch.commitOffsetsIfNecessary();
+    if (handled.deadLetters.length === 0)
+      await batch.commitOffset(String(BigInt(last.offset) + 1n));
     await batch.heartbeat();
   }
 
