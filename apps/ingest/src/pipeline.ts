@@ -93,9 +93,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     log.warn('sink failing, retrying batches with backoff', { sink, ...describe(err) });
     options.onDegraded?.();
   };
-  const leaveDegraded = () => {
+  const clearDegraded = (message: string) => {
     if (!degraded) return;
-    log.info('sink recovered', {
+    log.info(message, {
       sink: degraded.sink,
       downMs: Date.now() - degraded.since,
       failedAttempts: degraded.failures,
@@ -103,20 +103,16 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     degraded = null;
     options.onRecovered?.();
   };
+  const leaveDegraded = () => clearDegraded('sink recovered');
   // A retrying batch gave up: shutdown, its partition moved, or a heartbeat threw (rebalance); its
   // messages are redelivered to the partition's owner. Once no batch is retrying, leave the
   // degraded state: kafkajs keeps a pause across a rejoin and a paused topic delivers no batch, so
   // nothing else would ever resume fetching. If the sink is still down, the next batch pauses again.
   const giveUp = (): void => {
     retrying = Math.max(0, retrying - 1);
-    if (retrying > 0 || !degraded) return;
-    log.info('retrying batches given up (shutdown or rebalance), fetching resumed', {
-      sink: degraded.sink,
-      downMs: Date.now() - degraded.since,
-      failedAttempts: degraded.failures,
-    });
-    degraded = null;
-    options.onRecovered?.();
+    if (retrying === 0) {
+      clearDegraded('retrying batches given up (shutdown or rebalance), fetching resumed');
+    }
   };
 
   async function writeToPostgres(valid: ValidOrder[]): Promise<UpsertOutcome> {
