@@ -17,6 +17,7 @@ import { InfraError } from './errors.ts';
 import { paths } from './paths.ts';
 import { commandLine, isAlive, isPortOpen, run, sleep, waitFor } from './proc.ts';
 import { parseHostPort } from './settings.ts';
+import { createTopicsWithLeaders } from './topics.ts';
 
 // Any 22-character base64 UUID works; a fixed one keeps a reformat harmless.
 const CLUSTER_ID = '4L6g3nShT-eMCtK--X86sw';
@@ -254,7 +255,7 @@ export async function kafkaRoundTrip(brokers: string[], timeoutMs = 60_000): Pro
   let timer: NodeJS.Timeout | undefined;
   try {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 1 }], timeoutMs);
     await producer.connect();
     await producer.send({ topic, messages: [{ value }] });
     await consumer.connect();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { postgresUrl, readInfraSettings } from './settings.ts';
+import { createTopicsWithLeaders } from './topics.ts';
 import { type InfraInfo, infraUp } from './up.ts';
 
 /**
@@ -100,10 +101,7 @@ export async function createTestTopic(opts: { partitions?: number } = {}): Promi
   }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: opts.partitions ?? 1 }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: opts.partitions ?? 1 }]);
   } finally {
     await admin.disconnect();
   }

@@ -117,7 +117,7 @@ export async function ensureTopics(
       if (existing.has(spec.topic)) continue;
       try {
         // one topic per call: kafkajs fails the whole call when only some already exist
-        if (await admin.createTopics({ topics: [spec], waitForLeaders: true })) {
+        if (await admin.createTopics({ topics: [spec], waitForLeaders: false })) {
           created.push(spec.topic);
         }
       } catch (err) {
@@ -125,9 +125,40 @@ export async function ensureTopics(
         if ((err as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw err;
       }
     }
+    await waitForLeaders(admin, [opts.topic, opts.dlqTopic]);
     return { created };
   } finally {
     await admin.disconnect();
+  }
+}
+
+// kafkajs's `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a broker that has not yet
+// applied a new topic answers UNKNOWN_TOPIC_OR_PARTITION, and kafkajs then fails createTopics.
+const NOT_YET_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** Polls metadata until every partition of `topics` has a leader (a new topic propagates). */
+export async function waitForLeaders(
+  admin: Pick<Admin, 'fetchTopicMetadata'>,
+  topics: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics });
+      const ready =
+        found.length === topics.length &&
+        found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (ready) return;
+    } catch (error) {
+      if (!NOT_YET_READY.has((error as { type?: string }).type ?? '')) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no leader for every partition of ${topics.join(', ')} within ${timeoutMs} ms`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

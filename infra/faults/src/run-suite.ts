@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createTopicsWithLeaders } from '@orders/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import { type AckProducer, startAckProducer } from './ack-producer.ts';
 import { type CheckResult, check, compareServed, type ServedCheck } from './check.ts';
@@ -142,10 +143,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       logLevel: logLevel.NOTHING,
     }).admin();
     await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: settings.partitions }],
-      waitForLeaders: true,
-    });
+    await createTopicsWithLeaders(admin, [{ topic, numPartitions: settings.partitions }]);
     await admin.disconnect();
 
     ingestEnv = {
