@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestTopic } from '@orders/infra';
 import { createOrderFaker } from '@orders/producer';
@@ -103,12 +103,17 @@ const startedAt = performance.now();
 await ingest.start();
 const readyAt = performance.now();
 const cpuAtReady = process.cpuUsage();
+const machineAtReady = machineCpuTicks();
+const eluAtReady = performance.eventLoopUtilization();
 await waitFor(() => ingest.store.stats().count >= TOTAL, 600_000, 'all orders servable', 20);
 const doneAt = performance.now();
 // CPU per order, less sensitive to other work on the machine than orders/s: this process (ingest
 // plus this harness's waiting) and the PostgreSQL backends serving the fresh database (all of them
 // ingest's pool; /proc is readable as PostgreSQL runs on this machine).
 const nodeCpu = process.cpuUsage(cpuAtReady);
+// share of the phase the main thread was busy: near 1, ingest's own thread is the limit
+const eventLoopUtilization = performance.eventLoopUtilization(eluAtReady).utilization;
+const machineAtDone = machineCpuTicks();
 const pgBackendMs = await postgresBackendCpuMs(database.url, database.name);
 if (profile) {
   const { profile: cpu } = await profile.post('Profiler.stop');
@@ -122,8 +127,23 @@ const cpuPerOrder = {
   postgresBackendsUs:
     pgBackendMs === undefined ? null : Math.round(((pgBackendMs * 1000) / TOTAL) * 10) / 10,
 };
+// Whether the machine was the limit: all cores' busy share over the ingest phase. What is busy
+// beyond ingest and PostgreSQL is mostly the broker (and anything else running).
+const busyTicks =
+  machineAtReady && machineAtDone
+    ? machineAtDone.total - machineAtDone.idle - (machineAtReady.total - machineAtReady.idle)
+    : undefined;
+const machineBusy =
+  busyTicks === undefined || !machineAtReady || !machineAtDone
+    ? undefined
+    : busyTicks / (machineAtDone.total - machineAtReady.total);
+// /proc/stat counts in clock ticks (100 Hz): 10,000 µs each
+const cpuPerOrderAll = {
+  ...cpuPerOrder,
+  wholeMachineUs: busyTicks === undefined ? null : Math.round((busyTicks * 100_000) / TOTAL) / 10,
+};
 log(
-  `cpu per order: ingest ${cpuPerOrder.ingestProcessUs} µs, postgres ${cpuPerOrder.postgresBackendsUs} µs`,
+  `cpu per order: ingest ${cpuPerOrder.ingestProcessUs} µs, postgres ${cpuPerOrder.postgresBackendsUs} µs, whole machine ${cpuPerOrderAll.wholeMachineUs} µs; machine busy ${machineBusy === undefined ? '?' : Math.round(machineBusy * 100)} % of ${cpus().length} cores; ingest event loop busy ${Math.round(eventLoopUtilization * 100)} %`,
 );
 const rows = await rowCount(database.url);
 if (rows !== TOTAL) throw new Error(`expected ${TOTAL} rows, found ${rows}`);
@@ -197,7 +217,9 @@ const results = {
     startToReadyMs: Math.round(readyAt - startedAt),
     target: 20_000,
   },
-  cpuPerOrder,
+  cpuPerOrder: cpuPerOrderAll,
+  machineBusyPercent: machineBusy === undefined ? null : Math.round(machineBusy * 1000) / 10,
+  ingestEventLoopUtilization: Math.round(eventLoopUtilization * 100) / 100,
   latencyAt5000PerSecond: {
     p50Ms: Math.round(pct(0.5) * 10) / 10,
     p99Ms: Math.round(pct(0.99) * 10) / 10,
@@ -227,6 +249,18 @@ const results = {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+/** All cores' ticks from /proc/stat (idle includes iowait), or undefined where it is unreadable. */
+function machineCpuTicks(): { total: number; idle: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    return { total, idle: (ticks[3] ?? 0) + (ticks[4] ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
 
 /** user + system CPU of the backends connected to `name`, from /proc (undefined if unreadable) */
 async function postgresBackendCpuMs(url: string, name: string): Promise<number | undefined> {
