@@ -136,44 +136,59 @@ export function rejectedByDatabase(order: ValidOrder, code: string, message: str
   );
 }
 
-export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): HandledBatch {
+/** Takes one batch's messages one at a time (so a caller may pause in between); see handleBatch. */
+export type BatchAccumulator = {
+  add(message: InboundMessage): void;
+  result(): HandledBatch;
+};
+
+export function createBatchAccumulator(
+  batch: { topic: string; partition: number },
+  options: HandleBatchOptions,
+): BatchAccumulator {
   const byUid = new Map<string, ValidOrder>();
   const deadLetters: DeadLetter[] = [];
   let superseded = 0;
-
-  for (const message of batch.messages) {
-    // One step: the body is the message's own bytes when they already are the canonical text.
-    const decoded = decodeAndEncodeOrder(message.value, { maxBytes: options.maxBytes });
-    if (!decoded.ok) {
-      deadLetters.push(
-        deadLetter(decoded.reason, decoded.problems, message, batch.topic, batch.partition),
-      );
-      continue;
-    }
-    const order = decoded.order;
-    const uid = order.order_uid;
-    const previous = byUid.get(uid);
-    if (previous) {
-      superseded++;
-      // Offsets only grow within a partition; the comparison guards against odd input order.
-      if (compareOffsets(previous.offset, message.offset) > 0) continue;
-    }
-    byUid.set(uid, {
-      uid,
-      body: decoded.body,
-      etag: decoded.etag,
-      dateCreated: toEpochMs((order as { date_created?: unknown }).date_created),
-      partition: batch.partition,
-      offset: message.offset,
-      timestamp: message.timestamp,
-      source: { topic: batch.topic, key: message.key, value: message.value },
-    });
-  }
+  let total = 0;
 
   return {
-    valid: [...byUid.values()],
-    deadLetters,
-    supersededInBatch: superseded,
-    total: batch.messages.length,
+    add(message) {
+      total++;
+      // One step: the body is the message's own bytes when they already are the canonical text.
+      const decoded = decodeAndEncodeOrder(message.value, { maxBytes: options.maxBytes });
+      if (!decoded.ok) {
+        deadLetters.push(
+          deadLetter(decoded.reason, decoded.problems, message, batch.topic, batch.partition),
+        );
+        return;
+      }
+      const order = decoded.order;
+      const uid = order.order_uid;
+      const previous = byUid.get(uid);
+      if (previous) {
+        superseded++;
+        // Offsets only grow within a partition; the comparison guards against odd input order.
+        if (compareOffsets(previous.offset, message.offset) > 0) return;
+      }
+      byUid.set(uid, {
+        uid,
+        body: decoded.body,
+        etag: decoded.etag,
+        dateCreated: toEpochMs((order as { date_created?: unknown }).date_created),
+        partition: batch.partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        source: { topic: batch.topic, key: message.key, value: message.value },
+      });
+    },
+    result() {
+      return { valid: [...byUid.values()], deadLetters, supersededInBatch: superseded, total };
+    },
   };
+}
+
+export function handleBatch(batch: InboundBatch, options: HandleBatchOptions): HandledBatch {
+  const accumulator = createBatchAccumulator(batch, options);
+  for (const message of batch.messages) accumulator.add(message);
+  return accumulator.result();
 }

@@ -7,16 +7,12 @@
 // are committed together with the offset: a crash in between aborts both. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
 // the batch is retried with capped, jittered backoff while the group membership is kept alive.
 import type { OrderStore, StoredOrder } from '@orders/store';
+import { createBatchDecoder } from './batch-decoder.ts';
 import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
 import { describeDbError, isDataError } from './db.ts';
 import type { DeadLetterSink } from './dead-letters.ts';
-import {
-  type DeadLetter,
-  handleBatch,
-  rejectedByDatabase,
-  type ValidOrder,
-} from './handle-batch.ts';
+import { type DeadLetter, rejectedByDatabase, type ValidOrder } from './handle-batch.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
@@ -77,6 +73,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   let batchNumber = 0;
+  // shared by every partition's batches: they decode one at a time (batch-decoder.ts)
+  const decoder = createBatchDecoder({ maxBytes: options.maxMessageBytes });
 
   // Shared by every partition's batch: log once per state change, not per retry.
   let degraded: { since: number; sink: Sink; failures: number } | null = null;
@@ -207,7 +205,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const last = batch.messages[batch.messages.length - 1];
     if (!first || !last) return;
     const started = performance.now();
-    const handled = handleBatch(batch, { maxBytes: options.maxMessageBytes });
+    const handled = await decoder.decode(batch);
 
     let outcome: UpsertOutcome | undefined;
     let dlqDone = handled.deadLetters.length === 0;
