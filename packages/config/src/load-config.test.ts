@@ -44,7 +44,7 @@ describe('defaults (issue 2)', () => {
         sasl: undefined,
       },
       ingest: {
-        partitionsConcurrency: 2,
+        partitionsConcurrency: 3,
         batchSize: 1000,
         writeExamples: false,
         shutdownTimeoutMs: 10_000,

@@ -225,7 +225,7 @@ export const variables = {
     group: 'Ingest',
     description:
       'Partitions one ingest process works on at once, each batch its own transaction (kafkajs partitionsConsumedConcurrently).',
-    default: '2',
+    default: '3',
     aliases: ['KAFKA_READER_GOROUTINES'],
     parser: integer(1, 1000),
   },
