@@ -46,6 +46,9 @@ function setup(
     sleep?: (ms: number) => Promise<void>;
     /** what repo.getByUids finds in "PostgreSQL"; 'fail' rejects */
     rows?: StoredOrder[] | 'fail';
+    /** how long each upsert statement takes (default: no wait) */
+    upsertDelayMs?: number;
+    heartbeatEveryMs?: number;
   } = {},
 ) {
   const calls: Call[] = [];
@@ -70,6 +73,7 @@ function setup(
   const repo = {
     upsert: async (_tx: Queryable, orders: ValidOrder[]): Promise<UpsertOutcome> => {
       calls.push(`upsert:${orders.length}`);
+      if (opts.upsertDelayMs) await new Promise((r) => setTimeout(r, opts.upsertDelayMs));
       if (orders.some((o) => opts.poison?.has(o.uid))) {
         throw Object.assign(new Error('new row violates check constraint'), { code: '23514' });
       }
@@ -126,6 +130,7 @@ function setup(
       await opts.sleep?.(ms);
     },
     random: () => 0.5,
+    ...(opts.heartbeatEveryMs === undefined ? {} : { heartbeatEveryMs: opts.heartbeatEveryMs }),
     onDegraded: () => degradedCount++,
     onRecovered: () => recoveredCount++,
   });
@@ -143,6 +148,24 @@ function setup(
 }
 
 describe('pipeline.processBatch', () => {
+  it('heartbeats while a slow statement runs; a failed heartbeat does not fail the batch', async () => {
+    const t = setup({ upsertDelayMs: 400, heartbeatEveryMs: 50 });
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    let beats = 0;
+    batch.heartbeat = async () => {
+      t.calls.push('heartbeat');
+      if (++beats === 2) throw new Error('The group is rebalancing');
+    };
+    await t.pipeline.processBatch(batch);
+    const during = t.calls.slice(t.calls.indexOf('upsert:1'), t.calls.indexOf('commit-db'));
+    expect(during.filter((c) => c === 'heartbeat').length).toBeGreaterThanOrEqual(3);
+    expect(t.calls.slice(-2)).toEqual(['commit-at:41', 'heartbeat']);
+    // and none once the batch is done
+    const done = beats;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(beats).toBe(done);
+  });
+
   it('writes, dead-letters, fills the store, then resolves the last offset and commits', async () => {
     const t = setup();
     const values = [bytes(makeOrder('a')), Buffer.from('nope'), bytes(makeOrder('b'))];

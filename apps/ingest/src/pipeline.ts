@@ -44,6 +44,12 @@ export type PipelineOptions = {
   afterCommit?(batchNumber: number): void;
   sleep?(ms: number): Promise<void>;
   random?(): number;
+  /**
+   * How often to heartbeat while a batch's writes are in flight (default 1 s; kafkajs sends one only
+   * when its heartbeat interval has passed). Without it, one statement slower than the session
+   * timeout (the statement timeout is 30 s) would get this member evicted mid-batch.
+   */
+  heartbeatEveryMs?: number;
 };
 
 export type Pipeline = {
@@ -207,88 +213,94 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     const started = performance.now();
     const handled = await decoder.decode(batch);
 
-    let outcome: UpsertOutcome | undefined;
-    let dlqDone = handled.deadLetters.length === 0;
-    let attempt = 0;
-    for (;;) {
-      let failed: { sink: Sink; err: unknown } | undefined;
-      if (!outcome) {
-        try {
-          outcome = await writeToPostgres(handled.valid);
-        } catch (err) {
-          failed = { sink: 'postgres', err };
-        }
-        if (failed && isDataError(failed.err)) {
-          failed = undefined;
+    // kafkajs heartbeats only when asked: keep the membership while one statement or send is slow
+    const stopHeartbeats = heartbeatWhileBusy(batch, options.heartbeatEveryMs ?? 1_000);
+    try {
+      let outcome: UpsertOutcome | undefined;
+      let dlqDone = handled.deadLetters.length === 0;
+      let attempt = 0;
+      for (;;) {
+        let failed: { sink: Sink; err: unknown } | undefined;
+        if (!outcome) {
           try {
-            const isolated = await writeRowByRow(handled.valid);
-            outcome = isolated.outcome;
-            if (isolated.rejected.length > 0) {
-              for (const r of isolated.rejected) handled.deadLetters.push(r);
-              dlqDone = false;
-            }
+            outcome = await writeToPostgres(handled.valid);
           } catch (err) {
             failed = { sink: 'postgres', err };
           }
+          if (failed && isDataError(failed.err)) {
+            failed = undefined;
+            try {
+              const isolated = await writeRowByRow(handled.valid);
+              outcome = isolated.outcome;
+              if (isolated.rejected.length > 0) {
+                for (const r of isolated.rejected) handled.deadLetters.push(r);
+                dlqDone = false;
+              }
+            } catch (err) {
+              failed = { sink: 'postgres', err };
+            }
+          }
+          if (outcome) {
+            batchNumber++;
+            // the rows are durable now: the store may show them (never before COMMIT)
+            putInStore(options.store, handled.valid, outcome);
+            if (outcome.skipped > 0) await refreshSkipped(handled.valid, outcome);
+            options.afterCommit?.(batchNumber);
+          }
         }
-        if (outcome) {
-          batchNumber++;
-          // the rows are durable now: the store may show them (never before COMMIT)
-          putInStore(options.store, handled.valid, outcome);
-          if (outcome.skipped > 0) await refreshSkipped(handled.valid, outcome);
-          options.afterCommit?.(batchNumber);
+        if (!failed && !dlqDone) {
+          try {
+            // the only commit of this partition in flight: the previous batch's was awaited, and
+            // kafkajs's auto-commit (every partition's offsets after any batch) is off
+            await options.deadLetters.publish(handled.deadLetters, {
+              groupId: options.groupId,
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: String(BigInt(last.offset) + 1n),
+            });
+            dlqDone = true;
+          } catch (err) {
+            failed = { sink: 'dead_letters', err };
+          }
         }
-      }
-      if (!failed && !dlqDone) {
-        try {
-          // the only commit of this partition in flight: the previous batch's was awaited, and
-          // kafkajs's auto-commit (every partition's offsets after any batch) is off
-          await options.deadLetters.publish(handled.deadLetters, {
-            groupId: options.groupId,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: String(BigInt(last.offset) + 1n),
-          });
-          dlqDone = true;
-        } catch (err) {
-          failed = { sink: 'dead_letters', err };
-        }
-      }
-      if (!failed) break;
+        if (!failed) break;
 
-      enterDegraded(failed.sink, failed.err);
-      if (attempt === 0) retrying++;
-      // Shutting down or the partition was re-assigned/sought: leave the batch unresolved; it
-      // is redelivered to whoever owns the partition next (the upsert absorbs the replay).
-      if (!batch.isRunning() || batch.isStale()) return giveUp();
-      await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep).catch(
-        (err: unknown) => {
-          giveUp();
-          throw err;
-        },
-      );
-      if (!batch.isRunning() || batch.isStale()) return giveUp();
+        enterDegraded(failed.sink, failed.err);
+        if (attempt === 0) retrying++;
+        // Shutting down or the partition was re-assigned/sought: leave the batch unresolved; it
+        // is redelivered to whoever owns the partition next (the upsert absorbs the replay).
+        if (!batch.isRunning() || batch.isStale()) return giveUp();
+        await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep).catch(
+          (err: unknown) => {
+            giveUp();
+            throw err;
+          },
+        );
+        if (!batch.isRunning() || batch.isStale()) return giveUp();
+      }
+      if (attempt > 0) retrying = Math.max(0, retrying - 1);
+      leaveDegraded();
+
+      const written = outcome as UpsertOutcome;
+      options.metrics.batch({
+        size: handled.total,
+        durationMs: performance.now() - started,
+        inserted: written.inserted,
+        updated: written.updated,
+        unchanged: written.unchanged,
+        duplicates: written.skipped + handled.supersededInBatch,
+        invalid: handled.deadLetters,
+        deadLettered: handled.deadLetters.length,
+      });
+
+      // kafkajs's fetch position; with dead letters the offset is committed already (their
+      // transaction), otherwise commit this partition's offset now and wait for the answer
+      batch.resolveOffset(last.offset);
+      if (handled.deadLetters.length === 0)
+        await batch.commitOffset(String(BigInt(last.offset) + 1n));
+    } finally {
+      stopHeartbeats();
     }
-    if (attempt > 0) retrying = Math.max(0, retrying - 1);
-    leaveDegraded();
-
-    const written = outcome as UpsertOutcome;
-    options.metrics.batch({
-      size: handled.total,
-      durationMs: performance.now() - started,
-      inserted: written.inserted,
-      updated: written.updated,
-      unchanged: written.unchanged,
-      duplicates: written.skipped + handled.supersededInBatch,
-      invalid: handled.deadLetters,
-      deadLettered: handled.deadLetters.length,
-    });
-
-    // kafkajs's fetch position; with dead letters the offset is committed already (their
-    // transaction), otherwise commit this partition's offset now and wait for the answer
-    batch.resolveOffset(last.offset);
-    if (handled.deadLetters.length === 0)
-      await batch.commitOffset(String(BigInt(last.offset) + 1n));
     await batch.heartbeat();
   }
 
@@ -321,6 +333,15 @@ function putInStore(store: OrderStore, valid: ValidOrder[], outcome: UpsertOutco
       partition: v.partition,
     });
   }
+}
+
+// A failed heartbeat (a rebalance in progress, the coordinator moving) is left to the batch's own
+// heartbeat at its end, which throws and makes kafkajs rejoin once the batch is done, as before.
+function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
+  const timer = setInterval(() => {
+    batch.heartbeat().catch(() => {});
+  }, everyMs);
+  return () => clearInterval(timer);
 }
 
 // kafkajs only sends a heartbeat when heartbeatInterval has passed, so calling it each second is

@@ -362,3 +362,45 @@ export async function rowCount(url: string): Promise<number> {
   ]);
   return Number(rows[0]?.n ?? 0);
 }
+
+export type TableLock = { release(): Promise<void> };
+
+/**
+ * Hold a lock on `orders` that lets reads through but makes every write wait: a batch is then held
+ * in flight deterministically (released after the test at the latest).
+ */
+export async function lockOrdersForWrites(scope: TestScope, url: string): Promise<TableLock> {
+  const client = new pg.Client({ connectionString: url, application_name: 'orders-test-lock' });
+  client.on('error', () => {});
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE');
+  let released = false;
+  const lock = {
+    async release() {
+      if (released) return;
+      released = true;
+      await client.query('COMMIT').catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+  scope.onCleanup(() => lock.release());
+  return lock;
+}
+
+/** Resolves once the service's upsert is waiting on our lock: a batch is in flight. */
+export async function batchBlockedOnLock(env: TestEnv): Promise<void> {
+  await waitFor(
+    async () => {
+      const rows = await sql<{ n: number }>(
+        env.databaseUrl,
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = $1 AND application_name = 'orders-ingest' AND wait_event_type = 'Lock'`,
+        [env.databaseName],
+      );
+      return (rows[0]?.n ?? 0) > 0;
+    },
+    30_000,
+    'an upsert waiting on the table lock',
+  );
+}

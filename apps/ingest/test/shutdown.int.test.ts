@@ -4,11 +4,12 @@
 // (seen in pg_stat_activity) until the test lets it go.
 import { connect } from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
 import {
+  batchBlockedOnLock,
   type Child,
+  lockOrdersForWrites,
   produce,
   rowCount,
   sql,
@@ -18,45 +19,6 @@ import {
 } from './harness.ts';
 
 const t = useTestEnv();
-
-type TableLock = { release(): Promise<void> };
-
-/** Hold a lock on `orders` that lets reads through but makes every write wait. */
-async function lockOrdersForWrites(url: string): Promise<TableLock> {
-  const client = new pg.Client({ connectionString: url, application_name: 'orders-test-lock' });
-  client.on('error', () => {});
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE');
-  let released = false;
-  const lock = {
-    async release() {
-      if (released) return;
-      released = true;
-      await client.query('COMMIT').catch(() => {});
-      await client.end().catch(() => {});
-    },
-  };
-  t.onCleanup(() => lock.release());
-  return lock;
-}
-
-/** Resolves once the service's upsert is waiting on our lock: a batch is in flight. */
-async function batchBlockedOnLock(env: TestEnv): Promise<void> {
-  await waitFor(
-    async () => {
-      const rows = await sql<{ n: number }>(
-        env.databaseUrl,
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = $1 AND application_name = 'orders-ingest' AND wait_event_type = 'Lock'`,
-        [env.databaseName],
-      );
-      return (rows[0]?.n ?? 0) > 0;
-    },
-    30_000,
-    'an upsert waiting on the table lock',
-  );
-}
 
 function outputOf(c: Child): string {
   return c.output.join('');
@@ -108,7 +70,7 @@ describe('shutdown (child process)', () => {
   it('SIGTERM with a batch in flight: the batch is finished and committed, exit 0; a restart loses and repeats nothing', async () => {
     const env = await t.setup({ partitions: 1 });
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '60000', LOG_LEVEL: 'info' });
-    const lock = await lockOrdersForWrites(env.databaseUrl);
+    const lock = await lockOrdersForWrites(t, env.databaseUrl);
     const uids = orders('inflight', 300);
     await produce(
       env.brokers,
@@ -124,7 +86,9 @@ describe('shutdown (child process)', () => {
     expect(await exitWithin(a, 30_000)).toEqual({ code: 0, signal: null });
     // stdout and stderr carry JSON log lines only: no runtime warning either (kafkajs 2.2.4 set a
     // negative timeout, which Node 24 reports on stderr; patches/kafkajs@2.2.4.patch)
-    for (const line of outputOf(a).split('\n').filter((l) => l.trim() !== '')) {
+    for (const line of outputOf(a)
+      .split('\n')
+      .filter((l) => l.trim() !== '')) {
       expect(() => JSON.parse(line), line).not.toThrow();
     }
 
@@ -157,7 +121,7 @@ describe('shutdown (child process)', () => {
   it('a second signal exits 130 at once, without waiting for the batch in flight', async () => {
     const env = await t.setup({ partitions: 1 });
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '60000', LOG_LEVEL: 'info' });
-    await lockOrdersForWrites(env.databaseUrl);
+    await lockOrdersForWrites(t, env.databaseUrl);
     await produce(env.brokers, env.topic, [
       { key: 'second-1', value: bytes(makeOrder('second-1')) },
     ]);
@@ -175,7 +139,7 @@ describe('shutdown (child process)', () => {
     const env = await t.setup({ partitions: 1 });
     // a short session: the restart need not wait 30 s for the dead member to leave the group
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '1500', KAFKA_SESSION_TIMEOUT_MS: '6000' });
-    const lock = await lockOrdersForWrites(env.databaseUrl);
+    const lock = await lockOrdersForWrites(t, env.databaseUrl);
     const uids = orders('deadline', 50);
     await produce(
       env.brokers,
