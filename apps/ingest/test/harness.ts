@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterEach } from 'vitest';
 import { createIngest, type Ingest } from '../src/ingest.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
+import { bytes, makeOrder } from './fixtures.ts';
 
 export type TestEnv = {
   topic: string;
@@ -366,10 +367,25 @@ export async function rowCount(url: string): Promise<number> {
 export type TableLock = { release(): Promise<void> };
 
 /**
- * Hold a lock on `orders` that lets reads through but makes every write wait: a batch is then held
- * in flight deterministically (released after the test at the latest).
+ * Holds a batch in flight deterministically: locks `orders` so that reads go through but every
+ * write waits, produces one order per uid to the test topic, and resolves once the service's upsert
+ * is waiting on the lock (seen in pg_stat_activity). The lock is released after the test at the
+ * latest.
  */
-export async function lockOrdersForWrites(scope: TestScope, url: string): Promise<TableLock> {
+export async function holdBatchInFlight(scope: TestScope, uids: string[]): Promise<TableLock> {
+  const env = scope.env;
+  const lock = await lockOrdersForWrites(scope, env.databaseUrl);
+  await produce(
+    env.brokers,
+    env.topic,
+    uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
+  );
+  await batchBlockedOnLock(env);
+  return lock;
+}
+
+/** A lock on `orders` that lets reads through but makes every write wait. */
+async function lockOrdersForWrites(scope: TestScope, url: string): Promise<TableLock> {
   const client = new pg.Client({ connectionString: url, application_name: 'orders-test-lock' });
   client.on('error', () => {});
   await client.connect();
@@ -389,7 +405,7 @@ export async function lockOrdersForWrites(scope: TestScope, url: string): Promis
 }
 
 /** Resolves once the service's upsert is waiting on our lock: a batch is in flight. */
-export async function batchBlockedOnLock(env: TestEnv): Promise<void> {
+async function batchBlockedOnLock(env: TestEnv): Promise<void> {
   await waitFor(
     async () => {
       const rows = await sql<{ n: number }>(

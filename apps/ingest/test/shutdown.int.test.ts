@@ -7,9 +7,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
 import {
-  batchBlockedOnLock,
   type Child,
-  lockOrdersForWrites,
+  holdBatchInFlight,
   produce,
   rowCount,
   sql,
@@ -70,14 +69,8 @@ describe('shutdown (child process)', () => {
   it('SIGTERM with a batch in flight: the batch is finished and committed, exit 0; a restart loses and repeats nothing', async () => {
     const env = await t.setup({ partitions: 1 });
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '60000', LOG_LEVEL: 'info' });
-    const lock = await lockOrdersForWrites(t, env.databaseUrl);
     const uids = orders('inflight', 300);
-    await produce(
-      env.brokers,
-      env.topic,
-      uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
-    );
-    await batchBlockedOnLock(env);
+    const lock = await holdBatchInFlight(t, uids);
 
     a.kill('SIGTERM');
     await waitForOutput(a, 'shutting down');
@@ -119,13 +112,9 @@ describe('shutdown (child process)', () => {
   });
 
   it('a second signal exits 130 at once, without waiting for the batch in flight', async () => {
-    const env = await t.setup({ partitions: 1 });
+    await t.setup({ partitions: 1 });
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '60000', LOG_LEVEL: 'info' });
-    await lockOrdersForWrites(t, env.databaseUrl);
-    await produce(env.brokers, env.topic, [
-      { key: 'second-1', value: bytes(makeOrder('second-1')) },
-    ]);
-    await batchBlockedOnLock(env);
+    await holdBatchInFlight(t, ['second-1']);
 
     a.kill('SIGTERM');
     await waitForOutput(a, 'shutting down');
@@ -139,14 +128,8 @@ describe('shutdown (child process)', () => {
     const env = await t.setup({ partitions: 1 });
     // a short session: the restart need not wait 30 s for the dead member to leave the group
     const a = await t.spawn({ SHUTDOWN_TIMEOUT_MS: '1500', KAFKA_SESSION_TIMEOUT_MS: '6000' });
-    const lock = await lockOrdersForWrites(t, env.databaseUrl);
     const uids = orders('deadline', 50);
-    await produce(
-      env.brokers,
-      env.topic,
-      uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
-    );
-    await batchBlockedOnLock(env);
+    const lock = await holdBatchInFlight(t, uids);
 
     a.kill('SIGTERM');
     // the lock is still held: only the deadline can end the process

@@ -2,15 +2,7 @@
 // 30 s, kafkajs' session timeout 30 s by default) must not cost the group membership: the pipeline
 // heartbeats while the batch's writes are in flight.
 import { describe, expect, it } from 'vitest';
-import { bytes, makeOrder } from './fixtures.ts';
-import {
-  batchBlockedOnLock,
-  lockOrdersForWrites,
-  produce,
-  rowCount,
-  useTestEnv,
-  waitFor,
-} from './harness.ts';
+import { holdBatchInFlight, rowCount, useTestEnv, waitFor } from './harness.ts';
 
 const t = useTestEnv();
 
@@ -23,14 +15,8 @@ describe('a statement slower than the session timeout', () => {
     const joins = () => svc.logs.filter((l) => l.includes('"joined consumer group"')).length;
     expect(joins()).toBe(1);
 
-    const lock = await lockOrdersForWrites(t, env.databaseUrl);
     const uids = Array.from({ length: 50 }, (_, i) => `slow-${i}`);
-    await produce(
-      env.brokers,
-      env.topic,
-      uids.map((u) => ({ key: u, value: bytes(makeOrder(u)) })),
-    );
-    await batchBlockedOnLock(env);
+    const lock = await holdBatchInFlight(t, uids);
     // twice the session timeout with the upsert waiting: without heartbeats the broker evicts us
     await new Promise((r) => setTimeout(r, 2 * SESSION_TIMEOUT_MS + 1_000));
     await lock.release();
