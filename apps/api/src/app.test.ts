@@ -601,6 +601,84 @@ describe('/openapi.json and /docs', () => {
   });
 });
 
+describe('X-Content-Type-Options', () => {
+  // Every response the API sends, the page's included, whatever its status: each route by GET and
+  // HEAD, revalidations (304), and every error (400, 404, 405, 413, 500, 503).
+  type Case = [name: string, path: string, init?: RequestInit];
+  const routes: Case[] = [
+    ['order by uid', '/orders/order-1'],
+    ['order by ?id=', '/orders?id=1'],
+    ['order by ?uid=', '/orders?uid=order-1'],
+    ['recent orders', '/orders/recent?limit=2'],
+    ['stats', '/stats'],
+    ['liveness', '/healthz'],
+    ['readiness', '/readyz'],
+    ['metrics', '/metrics'],
+    ['OpenAPI', '/openapi.json'],
+    ['docs', '/docs'],
+    ['page', '/'],
+    ['page script', '/assets/app.js'],
+    ['page styles', '/assets/styles.css'],
+    ['page icon', '/assets/favicon.svg'],
+  ];
+  const cases: Case[] = [
+    ...routes,
+    ...routes.map(([name, path]): Case => [`${name} (HEAD)`, path, { method: 'HEAD' }]),
+    ['bad uid (400)', '/orders/not%20a%20uid'],
+    ['bad limit (400)', '/orders/recent?limit=0'],
+    ['unknown order (404)', '/orders/no-such-order'],
+    ['unknown route (404)', '/nope'],
+    ['unknown asset (404)', '/assets/nope.js'],
+    ['wrong method (405)', '/metrics', { method: 'POST' }],
+    ['wrong method on the page (405)', '/', { method: 'DELETE' }],
+    [
+      'large body (413)',
+      '/openapi.json',
+      { method: 'PUT', body: 'x'.repeat(20_000), headers: { 'content-length': '20000' } },
+    ],
+  ];
+
+  function app(s: Setup) {
+    const order = storedOrder(1, 'order-1');
+    s.store.put(order);
+    return { app: createApp(s.deps), order };
+  }
+
+  it.each(cases)('%s', async (_name, path, init) => {
+    const res = await app(setup()).app.request(path, init);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('on 304s, 5xx and the not-ready readiness answer too', async () => {
+    const s = setup();
+    const { app: full, order } = app(s);
+    const sent: [string, Response][] = [];
+    const ask = async (path: string, init?: RequestInit) => {
+      const res = await full.request(path, init);
+      sent.push([path, res]);
+      return res;
+    };
+    const revalidate = { headers: { 'if-none-match': order.etag } };
+    expect((await ask('/orders/order-1', revalidate)).status).toBe(304);
+    expect((await ask('/orders?id=1', revalidate)).status).toBe(304);
+    const page = await ask('/');
+    const again = { headers: { 'if-none-match': page.headers.get('etag') ?? '' } };
+    expect((await ask('/', again)).status).toBe(304);
+    s.readiness.ready = false;
+    expect((await ask('/readyz')).status).toBe(503);
+    s.reader.fail(new Error('PostgreSQL is down'));
+    expect((await ask('/orders/only-in-postgres')).status).toBe(503);
+    s.store.getByUid = () => {
+      throw new Error('bug');
+    };
+    expect((await ask('/orders/order-1')).status).toBe(500);
+    for (const [path, res] of sent) {
+      expect(res.headers.get('x-content-type-options'), `${res.status} ${path}`).toBe('nosniff');
+    }
+  });
+});
+
 describe('hot path', () => {
   it('each API path matches exactly one handler, with the page mounted', () => {
     const s = setup();

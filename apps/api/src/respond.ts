@@ -3,6 +3,11 @@ import { ifNoneMatchMatches } from './etag.ts';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 /**
+ * `X-Content-Type-Options: nosniff`, sent with every response of the API (app.test.ts asks each
+ * route), so no browser second-guesses a declared type (JSON or Prometheus text sniffed as HTML).
+ */
+export const NOSNIFF = 'nosniff';
+/**
  * An order's content can change (a newer version of the same order_uid wins), so caches must
  * revalidate every time; the ETag makes revalidation a cheap 304.
  */
@@ -21,6 +26,7 @@ export function orderResponse(order: StoredOrder, ifNoneMatch: string | null): R
         etag: order.etag,
         'cache-control': ORDER_CACHE_CONTROL,
         'x-order-id': String(order.id),
+        'x-content-type-options': NOSNIFF,
       },
     });
   }
@@ -31,7 +37,7 @@ export function orderResponse(order: StoredOrder, ifNoneMatch: string | null): R
       etag: order.etag,
       'cache-control': ORDER_CACHE_CONTROL,
       'x-order-id': String(order.id),
-      'x-content-type-options': 'nosniff',
+      'x-content-type-options': NOSNIFF,
     },
   });
 }
@@ -47,7 +53,7 @@ export function jsonResponse(
     headers: {
       'content-type': JSON_TYPE,
       'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
+      'x-content-type-options': NOSNIFF,
       ...headers,
     },
   });

@@ -1,5 +1,5 @@
 import { buildOpenApi } from '../openapi/index.ts';
-import { JSON_TYPE } from '../respond.ts';
+import { JSON_TYPE, NOSNIFF } from '../respond.ts';
 import type { Route } from './route.ts';
 
 /** `GET /openapi.json` — built on first request, then served from one string. */
@@ -11,7 +11,11 @@ export function openApiRoute(getOrderById: boolean): Route {
       text ??= JSON.stringify(buildOpenApi({ getOrderById }), null, 2);
       return new Response(text, {
         status: 200,
-        headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-cache' },
+        headers: {
+          'content-type': JSON_TYPE,
+          'cache-control': 'no-cache',
+          'x-content-type-options': NOSNIFF,
+        },
       });
     },
   };
