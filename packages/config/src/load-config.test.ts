@@ -306,8 +306,17 @@ describe('secrets', () => {
   const sentinel = 'Sup3r-S3cret-Value';
 
   it('the DATABASE_URL password is masked in the error', () => {
+    const error = fail({ DATABASE_URL: `postgres://svc:${sentinel}@db/x?sslmode=bogus` });
+    expect(error.issues[0]?.value).toBe('postgres://svc:***@db/x?sslmode=bogus');
+    expect(error.message).not.toContain(sentinel);
+  });
+
+  it('a DATABASE_URL that is not a valid URL is hidden whole (secrets.test.ts has more)', () => {
     const error = fail({ DATABASE_URL: `postgres://svc:${sentinel}@db:99999/x` });
-    expect(error.issues[0]?.value).toBe('postgres://svc:***@db:99999/x');
+    expect(error.issues[0]).toMatchObject({
+      value: '***',
+      expected: expect.stringMatching(/; the value is not a valid URL/),
+    });
     expect(error.message).not.toContain(sentinel);
   });
 

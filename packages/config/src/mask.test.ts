@@ -11,8 +11,10 @@ describe('displayValue', () => {
     expect(displayValue('-----BEGIN PRIVATE KEY-----\nabc', 'pem')).toBe('***');
     expect(displayValue('/etc/kafka/client.key', 'pem')).toBe('/etc/kafka/client.key');
   });
-  it('masks the password of a URL', () => {
+  it('masks the password of a URL, and all of a value that is not one', () => {
     expect(displayValue('postgres://u:hunter2@h/db', 'url')).toBe('postgres://u:***@h/db');
+    expect(displayValue('postgres:/u:hunter2@h/db', 'url')).toBe('***');
+    expect(displayValue('hunter2', 'url')).toBe('***');
   });
   it('shows other values, shortened when long', () => {
     expect(displayValue('orders', undefined)).toBe('orders');
@@ -31,12 +33,32 @@ describe('maskPostgresUrl', () => {
   it.each([
     ['postgres://u:hunter2@h:5432/db', 'postgres://u:***@h:5432/db'],
     ['postgresql://u@h/db', 'postgresql://u@h/db'],
-    ['postgres://u:hunter2@h/db?password=hunter2&x=1', 'postgres://u:***@h/db?password=***&x=1'],
+    [
+      'postgres://u:hunter2@h/db?password=hunter2&x=1',
+      'postgres://u:***@h/db?password=***&***=***',
+    ],
+    // An unencoded & in the password: its end would show as a parameter.
+    [
+      'postgres://u@h/db?password=hun&ter2&sslmode=require',
+      'postgres://u@h/db?password=***&***=***&sslmode=require',
+    ],
+    [
+      'postgres://u@h/db?application_name=a/b&sslmode=require',
+      'postgres://u@h/db?application_name=a/b&sslmode=require',
+    ],
     ['postgres://u:hunter2@/db?host=/tmp', 'postgres://u:***@/db?host=/tmp'],
-    // Unparseable URLs still lose their password.
-    ['postgres://u:hun#ter2@h:99999/db', 'postgres://u:***@h:99999/db'],
-    ['mysql://u:hunter2@h/db', 'mysql://u:***@h/db'],
-    ['junk?password=hunter2', 'junk?password=***'],
+    [
+      'postgres://u@h/db?PassWord=hunter2&SSLPASSWORD=x',
+      'postgres://u@h/db?PassWord=***&SSLPASSWORD=***',
+    ],
+    ['postgres://u@h/db?pass%77ord=hunter2', 'postgres://u@h/db?password=***'],
+    // Not a URL readPostgresUrl accepts: its password could be anywhere, so all of it goes.
+    ['postgres://u:hun#ter2@h:99999/db', '***'],
+    ['postgres://u:hunter2@h:99999/db', '***'],
+    ['postgres:///u:hunter2@h/db', '***'],
+    ['mysql://u:hunter2@h/db', '***'],
+    ['junk?password=hunter2', '***'],
+    ['hunter2', '***'],
   ])('%s → %s', (raw, masked) => {
     expect(maskPostgresUrl(raw)).toBe(masked);
   });

@@ -124,7 +124,7 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-function noControlCharacters(s: string): boolean {
+export function noControlCharacters(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) return false;
