@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaSslConfig } from './config.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { displayValue } from './mask.ts';
 import type { PemSource } from './parsers.ts';
+import { type VariableSpec, variables } from './variables.ts';
 
 export type ReadKafkaSslResult =
   | { ok: true; ssl: false | ConnectionOptions }
@@ -34,8 +36,13 @@ export function readKafkaSsl(
       continue;
     }
     const read = readPem(source.path, readFile);
-    if (typeof read === 'string') options[field] = read;
-    else issues.push({ code: 'unreadable', name, expected: read.expected, value: source.path });
+    if (typeof read === 'string') {
+      options[field] = read;
+      continue;
+    }
+    // A "path" may be a key pasted without its PEM armour: shown as any value of its variable.
+    const value = displayValue(source.path, (variables[name] as VariableSpec<unknown>).secret);
+    issues.push({ code: 'unreadable', name, expected: read.expected, value });
   }
   return issues.length > 0
     ? { ok: false, error: new ConfigError(issues) }

@@ -11,6 +11,22 @@ describe('displayValue', () => {
     expect(displayValue('-----BEGIN PRIVATE KEY-----\nabc', 'pem')).toBe('***');
     expect(displayValue('/etc/kafka/client.key', 'pem')).toBe('/etc/kafka/client.key');
   });
+  it('hides whatever in a key variable could be key text', () => {
+    const base64 = 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgVcB/UNPxalR9zDYAjQIf';
+    for (const raw of [
+      'Bag Attributes\n    localKeyID: 01\n-----BEGIN PRIVATE KEY-----\nabc', // openssl pkcs12 output
+      'Bag Attributes -----BEGIN PRIVATE KEY-----\\nabc', // the same with literal \n
+      base64, // a key without its armour
+      `${base64.slice(0, 64)}\\n${base64.slice(64)}`, // PEM body lines are 64 characters
+      'LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JR0hBZ0VBTUJNR0J5cUdTTTQ5QWdFR0NDcUdTTTQ5', // base64 PEM
+      '/etc/kafka/client.key\n',
+    ]) {
+      expect(displayValue(raw, 'pem'), raw).toBe('***');
+    }
+    expect(displayValue('/var/run/secrets/kafka.io~tls/..data/client-key.pem', 'pem')).toBe(
+      '/var/run/secrets/kafka.io~tls/..data/client-key.pem',
+    );
+  });
   it('masks the password of a URL, and all of a value that is not one', () => {
     expect(displayValue('postgres://u:hunter2@h/db', 'url')).toBe('postgres://u:***@h/db');
     expect(displayValue('postgres:/u:hunter2@h/db', 'url')).toBe('***');

@@ -1,5 +1,5 @@
 import type { Config, KafkaSslConfig } from './config.ts';
-import { MASK } from './mask.ts';
+import { MASK, mayBeKeyText } from './mask.ts';
 import { maskPostgresUrl } from './postgres-url.ts';
 
 /** The config as it may be logged: passwords and inline private keys replaced by ***. */
@@ -22,8 +22,10 @@ export function redactConfig(config: Config): Config {
 }
 
 function redactSsl(ssl: KafkaSslConfig): KafkaSslConfig {
-  // Inline CA and certificate are public but long; the key is secret. Paths are kept as they are.
+  // Inline CA and certificate are public but long; the key is secret. Paths are kept as they are,
+  // unless the key's "path" may be key text pasted without its PEM armour.
   const copy: KafkaSslConfig = { ...ssl };
   if (ssl.key && 'pem' in ssl.key) copy.key = { pem: MASK };
+  else if (ssl.key && mayBeKeyText(ssl.key.path)) copy.key = { path: MASK };
   return copy;
 }

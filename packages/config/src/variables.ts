@@ -20,8 +20,8 @@ import {
 import { POSTGRES_SSL_MODES, postgresUrl } from './postgres-url.ts';
 
 /**
- * How a value is hidden in messages: `full` never shows it, `url` masks the password of a URL,
- * `pem` hides inline PEM (a private key) but shows a path.
+ * How a value is hidden in messages: `full` never shows it, `url` masks the password of a URL
+ * (and all of a value that is not a valid one), `pem` shows a plain file path and nothing else.
  */
 export type SecretKind = 'full' | 'url' | 'pem';
 
