@@ -91,7 +91,9 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 export type TestTopic = { topic: string; brokers: string[]; delete(): Promise<void> };
 
 /** A fresh topic (default 1 partition) with leaders elected; `delete()` removes it. */
-export async function createTestTopic(opts: { partitions?: number } = {}): Promise<TestTopic> {
+export async function createTestTopic(
+  opts: { partitions?: number; configEntries?: { name: string; value: string }[] } = {},
+): Promise<TestTopic> {
   const { brokers } = await ensureInfra();
   const topic = `test-${randomUUID()}`;
   const admin = new Kafka({
@@ -101,7 +103,9 @@ export async function createTestTopic(opts: { partitions?: number } = {}): Promi
   }).admin();
   await admin.connect();
   try {
-    await createTopicsWithLeaders(admin, [{ topic, numPartitions: opts.partitions ?? 1 }]);
+    await createTopicsWithLeaders(admin, [
+      { topic, numPartitions: opts.partitions ?? 1, configEntries: opts.configEntries ?? [] },
+    ]);
   } finally {
     await admin.disconnect();
   }

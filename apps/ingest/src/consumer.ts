@@ -3,7 +3,7 @@
 // Everything else sees the small kafkajs-free types below.
 
 import type { ConnectionOptions } from 'node:tls';
-import {
+import kafkajs, {
   type Admin,
   type Consumer,
   type EachBatchPayload,
@@ -13,6 +13,7 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
+import type { OutboundRecord } from './dlq-records.ts';
 import type { InboundMessage } from './handle-batch.ts';
 import type { Logger } from './logger.ts';
 
@@ -42,14 +43,10 @@ export type BatchControl = {
    */
   commitOffset(offset: string): Promise<void>;
   heartbeat(): Promise<void>;
+  /** stop fetching this partition (until the returned resume, or a group join) */
+  pause(): () => void;
   isRunning(): boolean;
   isStale(): boolean;
-};
-
-export type OutboundRecord = {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: Record<string, string>;
 };
 
 export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
@@ -132,6 +129,69 @@ export async function ensureTopics(
   }
 }
 
+/** What the broker enforces on a topic's records, read from its config (not assumed). */
+export type TopicLimits = {
+  /** `max.message.bytes`: the most bytes one record batch may take */
+  maxMessageBytes: number;
+  /** cleanup.policy includes compact: records need a key */
+  compacted: boolean;
+  /** where maxMessageBytes comes from: the topic's own setting, the broker's, or our fallback */
+  source: string;
+};
+
+/** Kafka's default message.max.bytes, assumed when the config cannot be read (no ACL). */
+export const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+/** The topic's effective limits (its own setting, else the broker's message.max.bytes). */
+export async function readTopicLimits(kafka: Kafka, topic: string): Promise<TopicLimits> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        {
+          // the default export: Node's ESM named exports of kafkajs stop before this enum
+          type: kafkajs.ConfigResourceTypes.TOPIC,
+          name: topic,
+          configNames: ['max.message.bytes', 'cleanup.policy'],
+        },
+      ],
+    });
+    const entries = resources[0]?.configEntries ?? [];
+    const size = entries.find((e) => e.configName === 'max.message.bytes');
+    const policy = entries.find((e) => e.configName === 'cleanup.policy');
+    const bytes = Number(size?.configValue);
+    if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+      throw new Error(`topic ${topic} reports max.message.bytes "${size?.configValue}"`);
+    }
+    return {
+      maxMessageBytes: bytes,
+      compacted: (policy?.configValue ?? '').includes('compact'),
+      source: configSourceName(size?.configSource),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+// DescribeConfigs' ConfigSource (KIP-226)
+function configSourceName(source: number | undefined): string {
+  switch (source) {
+    case 1:
+      return 'topic config';
+    case 2:
+    case 3:
+      return "broker's message.max.bytes (dynamic)";
+    case 4:
+      return "broker's message.max.bytes (server.properties)";
+    case 5:
+      return "Kafka's default message.max.bytes";
+    default:
+      return 'broker';
+  }
+}
+
 // kafkajs's `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a broker that has not yet
 // applied a new topic answers UNKNOWN_TOPIC_OR_PARTITION, and kafkajs then fails createTopics.
 const NOT_YET_READY = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
@@ -166,7 +226,7 @@ export type GroupConsumer = {
   start(): Promise<void>;
   /** stop fetching, let the in-flight batch finish and commit, leave the group */
   stop(): Promise<void>;
-  pauseAll(): void;
+  /** resume every partition paused after a failed batch */
   resumeAll(): void;
   /** latest per-partition lag from admin offsets (high watermark − committed) */
   fetchLag(): Promise<{ partition: number; lag: number }[]>;
@@ -242,6 +302,7 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
           topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
         }),
       heartbeat: payload.heartbeat,
+      pause: payload.pause,
       isRunning: payload.isRunning,
       isStale: payload.isStale,
     });
@@ -268,9 +329,6 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       await consumer.disconnect();
       if (admin) await admin.disconnect().catch(() => {});
       admin = undefined;
-    },
-    pauseAll() {
-      consumer.pause([{ topic }]);
     },
     resumeAll() {
       consumer.resume([{ topic }]);
@@ -314,7 +372,7 @@ export type DlqProducer = {
    * One Kafka transaction: the records (acks=all) and the source partition's consumer offset.
    * Both become visible to read_committed readers together, or neither does.
    */
-  sendWithOffset(topic: string, records: OutboundRecord[], source: SourceOffset): Promise<void>;
+  sendWithOffset(topic: string, sends: OutboundRecord[][], source: SourceOffset): Promise<void>;
   disconnect(): Promise<void>;
 };
 
@@ -355,7 +413,7 @@ export function createDlqProducer(kafka: Kafka, opts: DlqProducerOptions): DlqPr
     await txn.abort();
   }
 
-  async function transact(topic: string, records: OutboundRecord[], source: SourceOffset) {
+  async function transact(topic: string, sends: OutboundRecord[][], source: SourceOffset) {
     if (broken) {
       await producer.disconnect().catch(() => {});
       producer = make();
@@ -364,11 +422,10 @@ export function createDlqProducer(kafka: Kafka, opts: DlqProducerOptions): DlqPr
     }
     const txn = await producer.transaction();
     try {
-      await txn.send({
-        topic,
-        acks: -1,
-        messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
-      });
+      // one produce request per send: each stays under the topic's limit (dlq-records.ts)
+      for (const records of sends) {
+        await txn.send({ topic, acks: -1, messages: records });
+      }
       await txn.sendOffsets({
         consumerGroupId: source.groupId,
         topics: [
@@ -393,8 +450,8 @@ export function createDlqProducer(kafka: Kafka, opts: DlqProducerOptions): DlqPr
 
   return {
     connect: () => claim(producer),
-    sendWithOffset(topic, records, source) {
-      const run = queue.then(() => transact(topic, records, source));
+    sendWithOffset(topic, sends, source) {
+      const run = queue.then(() => transact(topic, sends, source));
       queue = run.catch(() => {});
       return run;
     },

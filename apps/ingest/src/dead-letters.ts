@@ -1,29 +1,49 @@
-// Dead letters → records for the dead-letter topic. The value is the original bytes, untouched,
-// except in one case: a record that could not fit the DLQ topic's size limit (only possible when
-// the DLQ topic was created elsewhere with a smaller limit than ours) is cut and marked, because a
-// record the broker refuses would block its partition forever.
-import { createHash } from 'node:crypto';
-import type { DlqProducer, OutboundRecord, SourceOffset } from './consumer.ts';
+// The dead-letter sink: a batch's letters, fitted to the DLQ topic's limit and split into sends
+// under it (dlq-records.ts), published with the batch's offset in one Kafka transaction.
+//
+// A refusal of the records themselves is deterministic: sending the same bytes again cannot help,
+// and retrying them forever stalled the partition. So a refusal re-reads the topic's limit (it may
+// have been lowered) and sends again with a smaller budget, which cuts more; at the floor, a letter
+// that still cannot be published is given up: logged with its source coordinates and counted,
+// never retried forever. Any other failure is the broker's or the network's: it propagates and
+// the pipeline retries the batch.
+import type { DlqProducer, SourceOffset, TopicLimits } from './consumer.ts';
+import {
+  type Cut,
+  chunkRecords,
+  fitDeadLetter,
+  type OutboundRecord,
+  RECORD_BATCH_OVERHEAD,
+} from './dlq-records.ts';
 import type { DeadLetter } from './handle-batch.ts';
+import type { Logger } from './logger.ts';
 
-export const DLQ_VALUE_LIMIT = 2 * 1024 * 1024 - 64 * 1024;
+/** Broker answers that refuse the records (not the connection, not the leader). */
+const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
 
-export function toDlqRecord(letter: DeadLetter, valueLimit = DLQ_VALUE_LIMIT): OutboundRecord {
-  const value = letter.value;
-  if (value && value.length > valueLimit) {
-    return {
-      key: letter.key,
-      value: value.subarray(0, valueLimit),
-      headers: {
-        ...letter.headers,
-        'x-dlq-value-truncated': 'true',
-        'x-dlq-value-bytes': String(value.length),
-        'x-dlq-value-sha256': createHash('sha256').update(value).digest('hex'),
-      },
-    };
+/** The Kafka error type behind `err` when it is a refusal of the records, else undefined. */
+export function recordRefusal(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e && typeof e === 'object'; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && RECORD_REFUSALS.has(type)) return type;
+    const next = e as { cause?: unknown; originalError?: unknown; errors?: unknown[] };
+    e = next.cause ?? next.originalError ?? next.errors?.[0];
   }
-  return { key: letter.key, value, headers: letter.headers };
+  return undefined;
 }
+
+/** A refused send is retried with half the budget, at most this many times (2 MiB → 64 KiB). */
+export const MAX_SHRINKS = 5;
+
+export type PublishOutcome = {
+  /** letters published (cut or not) */
+  published: number;
+  /** letters published cut to fit, by what gave way */
+  cut: Partial<Record<Exclude<Cut, 'none'>, number>>;
+  /** letters the DLQ topic refused in every form: logged with their coordinates, not published */
+  unpublishable: DeadLetter[];
+};
 
 export type DeadLetterSink = {
   /**
@@ -31,18 +51,109 @@ export type DeadLetterSink = {
    * last offset + 1). A crash before its commit aborts both; the batch is redelivered and its
    * dead letters are published again in a new transaction: read_committed readers see each once.
    */
-  publish(letters: DeadLetter[], source: SourceOffset): Promise<void>;
+  publish(letters: DeadLetter[], source: SourceOffset): Promise<PublishOutcome>;
+  /** the limits letters are fitted to now */
+  limits(): TopicLimits;
 };
 
-export function createDeadLetterSink(producer: DlqProducer, dlqTopic: string): DeadLetterSink {
+export type DeadLetterSinkOptions = {
+  producer: DlqProducer;
+  topic: string;
+  /** the DLQ topic's limits, read at start */
+  limits: TopicLimits;
+  /** reads them again after a refusal; undefined keeps the ones known */
+  readLimits?(): Promise<TopicLimits>;
+  logger: Logger;
+};
+
+const NO_LETTERS: PublishOutcome = { published: 0, cut: {}, unpublishable: [] };
+
+export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetterSink {
+  const { producer, topic, logger } = options;
+  let limits = options.limits;
+
+  function build(letters: DeadLetter[], batchBytes: number) {
+    const recordBudget = batchBytes - RECORD_BATCH_OVERHEAD;
+    const records: OutboundRecord[] = [];
+    const outcome: PublishOutcome = { published: 0, cut: {}, unpublishable: [] };
+    for (const letter of letters) {
+      const fitted = fitDeadLetter(letter, { recordBudget, needsKey: limits.compacted });
+      if (!fitted) {
+        outcome.unpublishable.push(letter);
+        continue;
+      }
+      records.push(fitted.record);
+      outcome.published++;
+      if (fitted.cut !== 'none') outcome.cut[fitted.cut] = (outcome.cut[fitted.cut] ?? 0) + 1;
+    }
+    return { sends: chunkRecords(records, recordBudget), outcome };
+  }
+
+  async function refresh(): Promise<void> {
+    if (!options.readLimits) return;
+    try {
+      const fresh = await options.readLimits();
+      if (fresh.maxMessageBytes !== limits.maxMessageBytes) {
+        logger.warn('dead-letter topic limit changed, fitting letters to the new one', {
+          topic,
+          from: limits.maxMessageBytes,
+          to: fresh.maxMessageBytes,
+        });
+      }
+      limits = fresh;
+    } catch (err) {
+      logger.debug('re-reading the dead-letter topic limits failed', {
+        err: { message: (err as Error).message },
+      });
+    }
+  }
+
   return {
+    limits: () => limits,
     async publish(letters, source) {
-      if (letters.length === 0) return;
-      await producer.sendWithOffset(
-        dlqTopic,
-        letters.map((l) => toDlqRecord(l)),
-        source,
-      );
+      if (letters.length === 0) return NO_LETTERS;
+      let budget = limits.maxMessageBytes;
+      for (let shrinks = 0; ; shrinks++) {
+        const { sends, outcome } = build(letters, budget);
+        try {
+          await producer.sendWithOffset(topic, sends, source);
+          if (outcome.unpublishable.length > 0) reportUnpublishable(outcome, source, budget);
+          return outcome;
+        } catch (err) {
+          const refusal = recordRefusal(err);
+          if (!refusal) throw err;
+          logger.warn('dead-letter topic refused the records, fitting them to a smaller size', {
+            topic,
+            refusal,
+            budgetBytes: budget,
+            letters: letters.length,
+            source: `${source.topic}/${source.partition}`,
+          });
+          await refresh();
+          if (shrinks >= MAX_SHRINKS) {
+            // nothing of these letters gets through: commit the offset with none of them
+            const none: PublishOutcome = { published: 0, cut: {}, unpublishable: letters };
+            await producer.sendWithOffset(topic, [], source);
+            reportUnpublishable(none, source, budget);
+            return none;
+          }
+          budget = Math.min(limits.maxMessageBytes, Math.floor(budget / 2));
+        }
+      }
     },
   };
+
+  function reportUnpublishable(outcome: PublishOutcome, source: SourceOffset, budget: number) {
+    const letters = outcome.unpublishable;
+    // one line, every coordinate (capped): where an operator finds what was not dead-lettered
+    logger.error('dead letters the dead-letter topic refused in every form: not published', {
+      topic,
+      count: letters.length,
+      budgetBytes: budget,
+      sourceTopic: source.topic,
+      sourcePartition: source.partition,
+      offsets: letters.slice(0, 100).map((l) => l.source.offset),
+      reasons: [...new Set(letters.map((l) => l.reason))],
+    });
+  }
 }

@@ -30,7 +30,12 @@ export type ValidOrder = {
   /** Kafka message timestamp, epoch ms as a string (as kafkajs gives it) */
   timestamp: string;
   /** the message as received, kept (by reference) in case the database refuses the order */
-  source: { topic: string; key: Buffer | null; value: Buffer | null };
+  source: {
+    topic: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers?: Record<string, HeaderValue>;
+  };
 };
 
 /**
@@ -46,7 +51,10 @@ export type DeadLetter = {
   key: Buffer | null;
   /** the original value bytes, untouched */
   value: Buffer | null;
+  /** ours (DLQ_HEADERS) */
   headers: Record<string, string>;
+  /** the source message's headers, as received (published under ORIGINAL_HEADER_PREFIX) */
+  originalHeaders?: Record<string, HeaderValue>;
   source: { topic: string; partition: number; offset: string; timestamp: string };
 };
 
@@ -69,6 +77,13 @@ export const DLQ_HEADERS = {
   partition: 'x-dlq-source-partition',
   offset: 'x-dlq-source-offset',
   timestamp: 'x-dlq-source-timestamp',
+  // only on a letter cut to fit the DLQ topic's limit (dlq-records.ts)
+  valueTruncated: 'x-dlq-value-truncated',
+  valueBytes: 'x-dlq-value-bytes',
+  valueSha256: 'x-dlq-value-sha256',
+  originalHeadersDropped: 'x-dlq-original-headers-dropped',
+  keyBytes: 'x-dlq-key-bytes',
+  keySha256: 'x-dlq-key-sha256',
 } as const;
 
 // Problems are diagnostics; cap them so a pathological message cannot make a huge header.
@@ -104,7 +119,13 @@ function toEpochMs(value: unknown): number | null {
 export function deadLetter(
   reason: DeadLetterReason,
   problems: Problem[],
-  message: { key: Buffer | null; value: Buffer | null; offset: string; timestamp: string },
+  message: {
+    key: Buffer | null;
+    value: Buffer | null;
+    offset: string;
+    timestamp: string;
+    headers?: Record<string, HeaderValue>;
+  },
   topic: string,
   partition: number,
 ): DeadLetter {
@@ -113,6 +134,7 @@ export function deadLetter(
     problems,
     key: message.key,
     value: message.value,
+    originalHeaders: message.headers,
     headers: {
       [DLQ_HEADERS.reason]: reason,
       [DLQ_HEADERS.problems]: problemsHeader(problems),
@@ -178,7 +200,12 @@ export function createBatchAccumulator(
         partition: batch.partition,
         offset: message.offset,
         timestamp: message.timestamp,
-        source: { topic: batch.topic, key: message.key, value: message.value },
+        source: {
+          topic: batch.topic,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        },
       });
     },
     result() {

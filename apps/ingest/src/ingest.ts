@@ -13,7 +13,10 @@ import {
   type DlqProducer,
   ensureTopics,
   type GroupConsumer,
+  KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   type KafkaSettings,
+  readTopicLimits,
+  type TopicLimits,
 } from './consumer.ts';
 import { createDb, type Db } from './db.ts';
 import { createDeadLetterSink } from './dead-letters.ts';
@@ -88,8 +91,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const postgres = createPostgresProbe({ ping: () => db.ping(), initial: true });
   let postgresStarted = false;
   const postgresOk = () => postgresStarted && postgres.ok();
-  // the topic is paused while a sink fails (kafkajs keeps a pause across rejoins: see onJoin)
-  let paused = false;
   // Memory holds only orders of partitions owned without a gap (partition-ownership.ts): another
   // instance may ingest newer versions of the others, which this one would never see.
   const ownership = createPartitionOwnership();
@@ -117,7 +118,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const demo = new AbortController();
   let demoRun: Promise<unknown> | undefined;
 
-  const isDegraded = () => paused || (pipeline?.isDegraded() ?? false);
+  const isDegraded = () => pipeline?.isDegraded() ?? false;
   const isReady = () => state.restored && state.joined && postgresOk() && !isDegraded();
 
   async function untilMigrated(): Promise<void> {
@@ -164,7 +165,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         if (!state.restored) reasons.push('memory not restored yet');
         if (!state.joined) reasons.push('consumer has not joined its group');
         if (!postgresOk()) reasons.push('postgres not answering');
-        if (isDegraded()) reasons.push('consumption paused: a sink is failing, batches retrying');
+        if (isDegraded()) {
+          const failing = pipeline?.failingPartitions() ?? [];
+          const on = failing.length > 0 ? ` on ${failing.join(', ')}` : '';
+          reasons.push(`consumption paused${on}: a sink is failing, batches retrying with backoff`);
+        }
         return { ready: reasons.length === 0, reasons };
       },
       logger: {
@@ -207,6 +212,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
+    const dlqLimits = await readDlqLimits(kafka);
+    checkNotStopping();
 
     // stable across restarts of this instance (same host and port: a restart fences the killed
     // process's open transaction) and unique among instances running at once
@@ -220,7 +227,13 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     pipeline = createPipeline({
       db,
       repo,
-      deadLetters: createDeadLetterSink(producer, config.kafka.dlqTopic),
+      deadLetters: createDeadLetterSink({
+        producer,
+        topic: config.kafka.dlqTopic,
+        limits: dlqLimits,
+        readLimits: () => readTopicLimits(kafka, config.kafka.dlqTopic),
+        logger,
+      }),
       groupId: config.kafka.groupId,
       store,
       metrics,
@@ -230,13 +243,9 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       afterCommit: deps.afterCommit,
       onDegraded: () => {
         state.degraded = true;
-        paused = true;
-        consumer?.pauseAll();
       },
       onRecovered: () => {
         state.degraded = false;
-        paused = false;
-        consumer?.resumeAll();
       },
     });
     const p = pipeline;
@@ -267,12 +276,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         if (config.memory.restore && state.restored && partitions.some((x) => !kept.includes(x))) {
           restoreBeforeNextBatch();
         }
-        // No batch is in flight at a join (kafkajs finishes them before rejoining): one that was
-        // retrying gave up. kafkajs keeps a pause across the rejoin, and a paused topic delivers no
-        // batch that could resume it: resume here (a sink still down pauses again).
+        // No batch is in flight at a join (kafkajs finishes them before rejoining). kafkajs keeps
+        // the pauses of failing partitions across the rejoin: resume them all now, without
+        // waiting for their backoff (a sink still down pauses them again).
         p.resetDegraded();
         state.degraded = false;
-        paused = false;
         consumer?.resumeAll();
         joinedOnce();
       },
@@ -331,6 +339,28 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     for (const t of timers) t.unref();
 
     if (config.ingest.writeExamples) startDemoProducer();
+  }
+
+  // The DLQ topic may have been created elsewhere, with another limit than ours: letters are
+  // fitted to what the broker enforces on it. Unreadable (no DescribeConfigs ACL): Kafka's default.
+  async function readDlqLimits(kafka: Parameters<typeof readTopicLimits>[0]): Promise<TopicLimits> {
+    try {
+      const limits = await readTopicLimits(kafka, config.kafka.dlqTopic);
+      logger.info('dead-letter topic limits', { topic: config.kafka.dlqTopic, ...limits });
+      return limits;
+    } catch (err) {
+      const assumed = {
+        maxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+        compacted: false,
+        source: 'assumed: the topic config could not be read',
+      };
+      logger.warn("dead-letter topic config unreadable, fitting letters to Kafka's default limit", {
+        topic: config.kafka.dlqTopic,
+        maxMessageBytes: assumed.maxMessageBytes,
+        ...errorFields(err),
+      });
+      return assumed;
+    }
   }
 
   // The newest orders of the partitions owned now; afterwards only those still owned without a gap
@@ -408,6 +438,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     }
     if (demoRun) await demoRun;
     const left = () => Math.max(100, deadlineMs - (Date.now() - started));
+    pipeline?.stop();
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits
     if (consumer)
       await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));

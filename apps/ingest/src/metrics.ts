@@ -1,6 +1,7 @@
 // Ingest metrics: recorded on the process's shared metrics (@orders/api defines the families the
 // API's /metrics and /stats read) plus a few ingest-only counters on the same registry.
 import type { Metrics } from '@orders/api';
+import type { PublishOutcome } from './dead-letters.ts';
 
 export type BatchFigures = {
   size: number;
@@ -25,12 +26,17 @@ export type IngestTotals = {
   invalid: number;
   deadLettered: number;
   retries: number;
+  /** dead letters published cut to fit the DLQ topic's limit */
+  deadLettersCut: number;
+  /** dead letters the DLQ topic refused in every form (logged, not published) */
+  deadLettersUnpublishable: number;
 };
 
 export type IngestMetrics = {
   totals: IngestTotals;
   batch(f: BatchFigures): void;
   retry(kind: 'postgres' | 'dead_letters'): void;
+  deadLetters(outcome: PublishOutcome): void;
   lag(partitions: { partition: number; lag: number }[]): void;
 };
 
@@ -51,6 +57,12 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     invalid: 0,
     deadLettered: 0,
     retries: 0,
+    deadLettersCut: 0,
+    deadLettersUnpublishable: 0,
+  };
+  const countLetters = (o: PublishOutcome) => {
+    for (const n of Object.values(o.cut)) totals.deadLettersCut += n;
+    totals.deadLettersUnpublishable += o.unpublishable.length;
   };
   const m = options.shared;
   if (!m) {
@@ -60,6 +72,7 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
       retry: () => {
         totals.retries++;
       },
+      deadLetters: countLetters,
       lag: () => {},
     };
   }
@@ -83,6 +96,16 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     help: 'Batch writes that failed transiently and were retried, by sink.',
     labelNames: ['sink'],
   });
+  const lettersCut = r.counter({
+    name: 'orders_dead_letters_cut_total',
+    help: "Dead letters published cut to fit the dead-letter topic's max.message.bytes, by what gave way (value, original_headers, key).",
+    labelNames: ['gave_way'],
+  });
+  for (const g of ['value', 'original_headers', 'key']) lettersCut.labels(g);
+  const unpublishable = r.counter({
+    name: 'orders_dead_letters_unpublishable_total',
+    help: 'Invalid messages the dead-letter topic refused in every form: logged with their source offsets, not published.',
+  });
   const batchSize = m.ingestBatchSize.labels();
   const batchSeconds = m.ingestBatchDuration.labels();
 
@@ -103,6 +126,11 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     retry(kind) {
       totals.retries++;
       retries.labels(kind).inc();
+    },
+    deadLetters(o) {
+      countLetters(o);
+      for (const [gaveWay, n] of Object.entries(o.cut)) lettersCut.labels(gaveWay).inc(n);
+      unpublishable.inc(o.unpublishable.length);
     },
     lag(parts) {
       for (const p of parts) m.consumerLag.labels(topic, String(p.partition)).set(p.lag);

@@ -31,6 +31,10 @@ function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => tru
     heartbeat: async () => {
       calls.push('heartbeat');
     },
+    pause() {
+      calls.push(`pause:${this.partition}`);
+      return () => calls.push(`resume:${this.partition}`);
+    },
     isRunning: running,
     isStale: () => false,
   };
@@ -42,8 +46,6 @@ function setup(
     dlqFailures?: number;
     skip?: Set<string>;
     poison?: Set<string>;
-    /** awaited by every backoff sleep (default: returns at once) */
-    sleep?: (ms: number) => Promise<void>;
     /** what repo.getByUids finds in "PostgreSQL"; 'fail' rejects */
     rows?: StoredOrder[] | 'fail';
     /** how long each upsert statement takes (default: no wait) */
@@ -109,8 +111,12 @@ function setup(
       }
       published.push(...letters);
       sources.push(source);
+      return { published: letters.length, cut: {}, unpublishable: [] };
     },
+    limits: () => ({ maxMessageBytes: 1_048_588, compacted: false, source: 'test' }),
   };
+  // pending resumes of paused partitions, fired by the test
+  const resumes: { ms: number; fire: () => void; cancelled: boolean }[] = [];
   const store = createOrderStore({ maxOrders: 100, maxBytes: 1e9, maxAgeMs: Infinity });
   const metrics = createIngestMetrics();
   let degradedCount = 0;
@@ -125,9 +131,13 @@ function setup(
     logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
     maxMessageBytes: 64 * 1024,
     upsertChunk: 2,
-    sleep: async (ms) => {
-      calls.push(`sleep:${ms}`);
-      await opts.sleep?.(ms);
+    schedule: (ms, fire) => {
+      calls.push(`backoff:${ms}`);
+      const entry = { ms, fire, cancelled: false };
+      resumes.push(entry);
+      return () => {
+        entry.cancelled = true;
+      };
     },
     random: () => 0.5,
     ...(opts.heartbeatEveryMs === undefined ? {} : { heartbeatEveryMs: opts.heartbeatEveryMs }),
@@ -142,6 +152,11 @@ function setup(
     metrics,
     published,
     sources,
+    /** fire every pending resume (the backoff passed) */
+    resumeAll: () => {
+      for (const r of resumes.splice(0)) if (!r.cancelled) r.fire();
+    },
+    pendingResumes: () => resumes.filter((r) => !r.cancelled).length,
     degraded: () => degradedCount,
     recovered: () => recoveredCount,
   };
@@ -209,130 +224,107 @@ describe('pipeline.processBatch', () => {
     expect(t.calls.slice(0, 5)).toEqual(['begin', 'upsert:2', 'upsert:2', 'upsert:1', 'commit-db']);
   });
 
-  it('retries while PostgreSQL is down without resolving, logging once per state change', async () => {
+  it('PostgreSQL down: pauses only its partition and returns unresolved; redelivered after the backoff', async () => {
     const t = setup({ pgFailures: 3 });
-    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
-    const firstResolve = t.calls.indexOf('resolve:40');
-    const lastFail = t.calls.lastIndexOf('pg-fail');
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    for (let i = 0; i < 3; i++) {
+      await t.pipeline.processBatch(batch);
+      expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
+      expect(t.pipeline.failingPartitions()).toEqual(['orders/0']);
+      t.resumeAll();
+    }
+    await t.pipeline.processBatch(batch);
     expect(t.calls.filter((c) => c === 'pg-fail')).toHaveLength(3);
-    expect(firstResolve).toBeGreaterThan(lastFail);
-    expect(t.calls.filter((c) => c.startsWith('sleep:')).length).toBeGreaterThanOrEqual(3);
-    expect(t.calls).toContain('heartbeat');
+    expect(t.calls.filter((c) => c === 'pause:0')).toHaveLength(3);
+    expect(t.calls.filter((c) => c === 'resume:0')).toHaveLength(3);
+    // full jitter over a doubling ceiling (random 0.5): 150, 250, 450 ms
+    expect(t.calls.filter((c) => c.startsWith('backoff:'))).toEqual([
+      'backoff:150',
+      'backoff:250',
+      'backoff:450',
+    ]);
+    expect(t.calls.indexOf('resolve:40')).toBeGreaterThan(t.calls.lastIndexOf('pg-fail'));
     expect(t.degraded()).toBe(1);
     expect(t.recovered()).toBe(1);
-    const warnings = t.lines.filter((l) => l.includes('"level":"warn"'));
-    const infos = t.lines.filter((l) => l.includes('sink recovered'));
-    expect(warnings).toHaveLength(1);
-    expect(infos).toHaveLength(1);
+    expect(t.pipeline.isDegraded()).toBe(false);
+    expect(t.lines.filter((l) => l.includes('"level":"warn"'))).toHaveLength(1);
+    expect(t.lines.filter((l) => l.includes('sink recovered'))).toHaveLength(1);
     expect(t.metrics.totals.retries).toBe(3);
     expect(t.store.getByUid('a')).toBeDefined();
   });
 
-  it('retries only the dead-letter publish when it fails after the DB commit', async () => {
+  it('a failed dead-letter publish is redelivered whole: the upsert absorbs the orders written', async () => {
     const t = setup({ dlqFailures: 2 });
-    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a')), null], t.calls));
-    expect(t.calls.filter((c) => c.startsWith('upsert'))).toEqual(['upsert:1']);
+    const batch = fakeBatch([bytes(makeOrder('a')), null], t.calls);
+    for (let i = 0; i < 3; i++) {
+      await t.pipeline.processBatch(batch);
+      t.resumeAll();
+    }
+    expect(t.calls.filter((c) => c.startsWith('upsert'))).toEqual([
+      'upsert:1',
+      'upsert:1',
+      'upsert:1',
+    ]);
     expect(t.calls.filter((c) => c.startsWith('dlq'))).toEqual(['dlq:1', 'dlq:1', 'dlq:1']);
-    expect(t.calls.indexOf('resolve:41')).toBeGreaterThan(t.calls.lastIndexOf('dlq:1'));
+    expect(t.calls.filter((c) => c.startsWith('resolve'))).toEqual(['resolve:41']);
     expect(t.published).toHaveLength(1);
+    expect(t.metrics.totals.batches).toBe(1);
   });
 
-  it('leaves the batch unresolved when the consumer stops during an outage', async () => {
-    const t = setup({ pgFailures: 100 });
-    let running = true;
-    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
-    const original = batch.heartbeat;
-    batch.heartbeat = async () => {
-      running = false;
-      await original();
-    };
-    await t.pipeline.processBatch(batch);
-    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
-    expect(t.store.getByUid('a')).toBeUndefined();
+  it('a batch failing while the consumer stops, or after its partition moved: unresolved, not paused', async () => {
+    for (const gone of ['stopping', 'stale'] as const) {
+      const t = setup({ pgFailures: 100 });
+      const batch = fakeBatch([bytes(makeOrder('a'))], t.calls, () => gone !== 'stopping');
+      batch.isStale = () => gone === 'stale';
+      await t.pipeline.processBatch(batch);
+      expect(
+        t.calls.some((c) => c.startsWith('resolve') || c.startsWith('pause')),
+        gone,
+      ).toBe(false);
+      expect(t.pendingResumes(), gone).toBe(0);
+      expect(t.store.getByUid('a'), gone).toBeUndefined();
+    }
   });
 
-  it('a consumer stopping during an outage gives up and leaves the degraded state (resume)', async () => {
-    const t = setup({ pgFailures: 100 });
-    let running = true;
-    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
-    batch.heartbeat = async () => {
-      running = false;
-    };
-    await t.pipeline.processBatch(batch);
-    expect(t.degraded()).toBe(1);
-    expect(t.recovered()).toBe(1);
-    expect(t.pipeline.isDegraded()).toBe(false);
-    expect(t.lines.filter((l) => l.includes('given up'))).toHaveLength(1);
-    expect(t.lines.filter((l) => l.includes('sink recovered'))).toHaveLength(0);
-  });
-
-  it('a partition moved during an outage (isStale): given up, degraded state left', async () => {
-    const t = setup({ pgFailures: 100 });
-    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
-    batch.isStale = () => t.calls.includes('pg-fail');
-    await t.pipeline.processBatch(batch);
-    expect(t.calls.filter((c) => c === 'pg-fail')).toHaveLength(1);
-    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
-    expect(t.recovered()).toBe(1);
-    expect(t.pipeline.isDegraded()).toBe(false);
-  });
-
-  it('a heartbeat that throws in the backoff (rebalance): the batch throws, degraded state left', async () => {
-    const t = setup({ pgFailures: 100 });
-    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
-    batch.heartbeat = async () => {
-      throw Object.assign(new Error('The group is rebalancing'), {
-        type: 'REBALANCE_IN_PROGRESS',
-      });
-    };
-    await expect(t.pipeline.processBatch(batch)).rejects.toThrow('rebalancing');
-    expect(t.calls.some((c) => c.startsWith('resolve'))).toBe(false);
-    expect(t.degraded()).toBe(1);
-    expect(t.recovered()).toBe(1);
-    expect(t.pipeline.isDegraded()).toBe(false);
-  });
-
-  it('stays degraded while another partition still retries; its success then recovers', async () => {
-    // both batches fail once and sleep; each backoff waits for its own gate (in call order:
-    // the first batch fails, hence sleeps, first)
-    const gates: (() => void)[] = [];
-    const t = setup({
-      pgFailures: 2,
-      sleep: () => new Promise<void>((r) => gates.push(r)),
-    });
-    let running = true;
-    const giving = fakeBatch([bytes(makeOrder('a'))], t.calls, () => running);
+  it("one partition failing leaves the others flowing; the pipeline recovers at that partition's success", async () => {
+    const t = setup({ pgFailures: 1 });
+    const failing = fakeBatch([bytes(makeOrder('a'))], t.calls);
     const other = fakeBatch([bytes(makeOrder('b'))], t.calls);
     other.partition = 1;
-    const first = t.pipeline.processBatch(giving);
-    const second = t.pipeline.processBatch(other);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(gates).toHaveLength(2);
-    running = false;
-    gates[0]?.();
-    await first;
+    await t.pipeline.processBatch(failing);
+    await t.pipeline.processBatch(other);
+    expect(t.calls).not.toContain('pause:1');
+    expect(t.store.getByUid('b')?.partition).toBe(1);
     expect(t.pipeline.isDegraded()).toBe(true);
+    expect(t.pipeline.failingPartitions()).toEqual(['orders/0']);
     expect(t.recovered()).toBe(0);
-    gates[1]?.();
-    await second;
+    t.resumeAll();
+    await t.pipeline.processBatch(failing);
     expect(t.pipeline.isDegraded()).toBe(false);
     expect(t.recovered()).toBe(1);
-    expect(t.store.getByUid('b')?.partition).toBe(1);
   });
 
-  it('resetDegraded (group join) clears the state without calling onRecovered', async () => {
-    // a batch left sleeping in its backoff (never woken) keeps the pipeline degraded
-    const t = setup({ pgFailures: 100, sleep: () => new Promise<void>(() => {}) });
-    void t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
-    await new Promise((r) => setTimeout(r, 0));
+  it('resetDegraded (group join) cancels pending resumes and clears the state without onRecovered', async () => {
+    const t = setup({ pgFailures: 100 });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
     expect(t.pipeline.isDegraded()).toBe(true);
+    expect(t.pendingResumes()).toBe(1);
     t.pipeline.resetDegraded();
     expect(t.pipeline.isDegraded()).toBe(false);
+    expect(t.pipeline.failingPartitions()).toEqual([]);
+    expect(t.pendingResumes()).toBe(0);
     expect(t.recovered()).toBe(0);
     expect(t.lines.filter((l) => l.includes('reset at group join'))).toHaveLength(1);
     const idle = setup();
     idle.pipeline.resetDegraded(); // not degraded: nothing to log
     expect(idle.lines).toEqual([]);
+  });
+
+  it('stop cancels pending resumes', async () => {
+    const t = setup({ pgFailures: 100 });
+    await t.pipeline.processBatch(fakeBatch([bytes(makeOrder('a'))], t.calls));
+    t.pipeline.stop();
+    expect(t.pendingResumes()).toBe(0);
   });
 
   it('stores each order with its partition', async () => {

@@ -4,15 +4,24 @@
 //   commit → heartbeat.
 // An offset is resolved only once every message up to it is durably in PostgreSQL or in the
 // dead-letter topic. Redelivered orders are absorbed by the upsert; dead letters are not, so they
-// are committed together with the offset: a crash in between aborts both. Transient failures (PostgreSQL down, DLQ produce failing) are not poison:
-// the batch is retried with capped, jittered backoff while the group membership is kept alive.
+// are committed together with the offset: a crash in between aborts both.
+// A transient failure (PostgreSQL down, the DLQ produce failing) pauses only the batch's own
+// partition: the batch returns unresolved and its partition is resumed after a capped, jittered
+// backoff, when Kafka delivers it again. It does not wait inside eachBatch: kafkajs fetches again
+// only once every batch of the previous fetch has returned, so one batch retrying in place held
+// up every partition on its broker.
 import type { OrderStore, StoredOrder } from '@orders/store';
 import { createBatchDecoder } from './batch-decoder.ts';
 import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
 import { describeDbError, isDataError } from './db.ts';
-import type { DeadLetterSink } from './dead-letters.ts';
-import { type DeadLetter, rejectedByDatabase, type ValidOrder } from './handle-batch.ts';
+import type { DeadLetterSink, PublishOutcome } from './dead-letters.ts';
+import {
+  type DeadLetter,
+  type HandledBatch,
+  rejectedByDatabase,
+  type ValidOrder,
+} from './handle-batch.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
@@ -34,15 +43,15 @@ export type PipelineOptions = {
   upsertChunk: number;
   backoff?: Backoff;
   /**
-   * Entering / leaving the degraded state (e.g. pause / resume fetching). It is left when a batch
-   * succeeds again, or when no batch is retrying anymore because they were given up (shutdown,
-   * partition moved, rebalance): nothing else would resume a paused topic.
+   * Entering / leaving the degraded state (readiness). It is entered when a first partition's batch
+   * fails and left when no partition is failing anymore (their batches succeeded again).
    */
   onDegraded?(): void;
   onRecovered?(): void;
   /** test hook: called after each batch's COMMIT, before its offsets are resolved */
   afterCommit?(batchNumber: number): void;
-  sleep?(ms: number): Promise<void>;
+  /** schedules a paused partition's resume (default setTimeout, unref'd) */
+  schedule?(ms: number, fn: () => void): () => void;
   random?(): number;
   /**
    * How often to heartbeat while a batch's writes are in flight (default 1 s; kafkajs sends one only
@@ -54,18 +63,26 @@ export type PipelineOptions = {
 
 export type Pipeline = {
   processBatch(batch: BatchControl): Promise<void>;
-  /** true while a sink is failing and batches are being retried */
+  /** true while some partition's batch failed and waits to be retried */
   isDegraded(): boolean;
+  /** `topic/partition` of each partition paused because its batch failed */
+  failingPartitions(): string[];
   /**
-   * Forget the degraded state without calling onRecovered (the caller resumes fetching itself):
-   * at a group join no batch is in flight, so none is retrying.
+   * Forget every failing partition without calling onRecovered (the caller resumes fetching
+   * itself): at a group join no batch is in flight, and kafkajs keeps pauses across the rejoin.
    */
   resetDegraded(): void;
+  /** cancel pending resumes (shutdown) */
+  stop(): void;
 };
 
 type Sink = 'postgres' | 'dead_letters';
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const defaultSchedule = (ms: number, fn: () => void) => {
+  const timer = setTimeout(fn, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
 
 /** Full jitter over an exponential ceiling (AWS architecture blog "Exponential Backoff And Jitter"). */
 export function backoffDelay(attempt: number, b: Backoff, random: () => number): number {
@@ -76,48 +93,56 @@ export function backoffDelay(attempt: number, b: Backoff, random: () => number):
 export function createPipeline(options: PipelineOptions): Pipeline {
   const log = options.logger;
   const backoff = options.backoff ?? { baseMs: 200, capMs: 5_000 };
-  const sleep = options.sleep ?? defaultSleep;
+  const schedule = options.schedule ?? defaultSchedule;
   const random = options.random ?? Math.random;
   let batchNumber = 0;
   // shared by every partition's batches: they decode one at a time (batch-decoder.ts)
   const decoder = createBatchDecoder({ maxBytes: options.maxMessageBytes });
 
-  // Shared by every partition's batch: log once per state change, not per retry.
+  // Partitions whose last batch failed, each paused until its resume; logged once per state
+  // change of the whole (first failing, none failing), not per retry.
+  const failing = new Map<string, { attempt: number; cancelResume: () => void }>();
   let degraded: { since: number; sink: Sink; failures: number } | null = null;
-  // batches inside the retry loop right now (partitions are processed in parallel)
-  let retrying = 0;
 
-  const enterDegraded = (sink: Sink, err: unknown) => {
+  // The batch is left unresolved: Kafka delivers it again once its partition is resumed. Shutting
+  // down or moved (isStale): nothing to resume, the partition's next owner gets it.
+  function retryLater(batch: BatchControl, sink: Sink, err: unknown): void {
     options.metrics.retry(sink);
-    if (degraded) {
-      degraded.failures++;
-      return;
+    if (degraded) degraded.failures++;
+    else {
+      degraded = { since: Date.now(), sink, failures: 1 };
+      log.warn('sink failing: pausing the partitions whose batches fail, retrying with backoff', {
+        sink,
+        partition: batch.partition,
+        ...describe(err),
+      });
+      options.onDegraded?.();
     }
-    degraded = { since: Date.now(), sink, failures: 1 };
-    log.warn('sink failing, retrying batches with backoff', { sink, ...describe(err) });
-    options.onDegraded?.();
-  };
-  const clearDegraded = (message: string) => {
-    if (!degraded) return;
-    log.info(message, {
+    if (!batch.isRunning() || batch.isStale()) return;
+    const key = `${batch.topic}/${batch.partition}`;
+    const previous = failing.get(key);
+    previous?.cancelResume();
+    const attempt = (previous?.attempt ?? -1) + 1;
+    const resume = batch.pause();
+    const entry = { attempt, cancelResume: () => {} };
+    entry.cancelResume = schedule(backoffDelay(attempt, backoff, random), () => {
+      entry.cancelResume = () => {};
+      resume();
+    });
+    failing.set(key, entry);
+  }
+
+  function succeeded(batch: BatchControl): void {
+    if (failing.size > 0) failing.delete(`${batch.topic}/${batch.partition}`);
+    if (failing.size > 0 || !degraded) return;
+    log.info('sink recovered', {
       sink: degraded.sink,
       downMs: Date.now() - degraded.since,
       failedAttempts: degraded.failures,
     });
     degraded = null;
     options.onRecovered?.();
-  };
-  const leaveDegraded = () => clearDegraded('sink recovered');
-  // A retrying batch gave up: shutdown, its partition moved, or a heartbeat threw (rebalance); its
-  // messages are redelivered to the partition's owner. Once no batch is retrying, leave the
-  // degraded state: kafkajs keeps a pause across a rejoin and a paused topic delivers no batch, so
-  // nothing else would ever resume fetching. If the sink is still down, the next batch pauses again.
-  const giveUp = (): void => {
-    retrying = Math.max(0, retrying - 1);
-    if (retrying === 0) {
-      clearDegraded('retrying batches given up (shutdown or rebalance), fetching resumed');
-    }
-  };
+  }
 
   async function writeToPostgres(valid: ValidOrder[]): Promise<UpsertOutcome> {
     return options.db.transaction(async (tx) => {
@@ -206,113 +231,97 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     for (const uid of held.keys()) options.store.remove(uid);
   }
 
+  // The orders in one transaction; when PostgreSQL refuses one as data, row by row, the refused
+  // ones joining the batch's dead letters.
+  async function writeOrders(handled: HandledBatch): Promise<UpsertOutcome> {
+    try {
+      return await writeToPostgres(handled.valid);
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+    }
+    const isolated = await writeRowByRow(handled.valid);
+    for (const r of isolated.rejected) handled.deadLetters.push(r);
+    return isolated.outcome;
+  }
+
   async function processBatch(batch: BatchControl): Promise<void> {
     const first = batch.messages[0];
     const last = batch.messages[batch.messages.length - 1];
     if (!first || !last) return;
     const started = performance.now();
     const handled = await decoder.decode(batch);
+    const next = String(BigInt(last.offset) + 1n);
 
     // kafkajs heartbeats only when asked: keep the membership while one statement or send is slow
     const stopHeartbeats = heartbeatWhileBusy(batch, options.heartbeatEveryMs ?? 1_000);
+    let written: UpsertOutcome;
+    let letters: PublishOutcome | undefined;
     try {
-      let outcome: UpsertOutcome | undefined;
-      let dlqDone = handled.deadLetters.length === 0;
-      let attempt = 0;
-      for (;;) {
-        let failed: { sink: Sink; err: unknown } | undefined;
-        if (!outcome) {
-          try {
-            outcome = await writeToPostgres(handled.valid);
-          } catch (err) {
-            failed = { sink: 'postgres', err };
-          }
-          if (failed && isDataError(failed.err)) {
-            failed = undefined;
-            try {
-              const isolated = await writeRowByRow(handled.valid);
-              outcome = isolated.outcome;
-              if (isolated.rejected.length > 0) {
-                for (const r of isolated.rejected) handled.deadLetters.push(r);
-                dlqDone = false;
-              }
-            } catch (err) {
-              failed = { sink: 'postgres', err };
-            }
-          }
-          if (outcome) {
-            batchNumber++;
-            // the rows are durable now: the store may show them (never before COMMIT)
-            putInStore(options.store, handled.valid, outcome);
-            if (outcome.skipped > 0) await refreshSkipped(handled.valid, outcome);
-            options.afterCommit?.(batchNumber);
-          }
-        }
-        if (!failed && !dlqDone) {
-          try {
-            // the only commit of this partition in flight: the previous batch's was awaited, and
-            // kafkajs's auto-commit (every partition's offsets after any batch) is off
-            await options.deadLetters.publish(handled.deadLetters, {
-              groupId: options.groupId,
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: String(BigInt(last.offset) + 1n),
-            });
-            dlqDone = true;
-          } catch (err) {
-            failed = { sink: 'dead_letters', err };
-          }
-        }
-        if (!failed) break;
-
-        enterDegraded(failed.sink, failed.err);
-        if (attempt === 0) retrying++;
-        // Shutting down or the partition was re-assigned/sought: leave the batch unresolved; it
-        // is redelivered to whoever owns the partition next (the upsert absorbs the replay).
-        if (!batch.isRunning() || batch.isStale()) return giveUp();
-        await sleepWithHeartbeats(batch, backoffDelay(attempt++, backoff, random), sleep).catch(
-          (err: unknown) => {
-            giveUp();
-            throw err;
-          },
-        );
-        if (!batch.isRunning() || batch.isStale()) return giveUp();
+      try {
+        written = await writeOrders(handled);
+      } catch (err) {
+        return retryLater(batch, 'postgres', err);
       }
-      if (attempt > 0) retrying = Math.max(0, retrying - 1);
-      leaveDegraded();
-
-      const written = outcome as UpsertOutcome;
-      options.metrics.batch({
-        size: handled.total,
-        durationMs: performance.now() - started,
-        inserted: written.inserted,
-        updated: written.updated,
-        unchanged: written.unchanged,
-        duplicates: written.skipped + handled.supersededInBatch,
-        invalid: handled.deadLetters,
-        deadLettered: handled.deadLetters.length,
-      });
-
-      // kafkajs's fetch position; with dead letters the offset is committed already (their
-      // transaction), otherwise commit this partition's offset now and wait for the answer
-      batch.resolveOffset(last.offset);
-      if (handled.deadLetters.length === 0)
-        await batch.commitOffset(String(BigInt(last.offset) + 1n));
+      batchNumber++;
+      // the rows are durable now: the store may show them (never before COMMIT)
+      putInStore(options.store, handled.valid, written);
+      if (written.skipped > 0) await refreshSkipped(handled.valid, written);
+      options.afterCommit?.(batchNumber);
+      if (handled.deadLetters.length > 0) {
+        try {
+          // the only commit of this partition in flight: the previous batch's was awaited, and
+          // kafkajs's auto-commit (every partition's offsets after any batch) is off
+          letters = await options.deadLetters.publish(handled.deadLetters, {
+            groupId: options.groupId,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: next,
+          });
+        } catch (err) {
+          // redelivered after the resume: the upsert absorbs the orders written above
+          return retryLater(batch, 'dead_letters', err);
+        }
+      }
     } finally {
       stopHeartbeats();
     }
+    succeeded(batch);
+
+    options.metrics.batch({
+      size: handled.total,
+      durationMs: performance.now() - started,
+      inserted: written.inserted,
+      updated: written.updated,
+      unchanged: written.unchanged,
+      duplicates: written.skipped + handled.supersededInBatch,
+      invalid: handled.deadLetters,
+      deadLettered: letters?.published ?? 0,
+    });
+    if (letters) options.metrics.deadLetters(letters);
+
+    // kafkajs's fetch position; with dead letters the offset is committed already (their
+    // transaction), otherwise commit this partition's offset now and wait for the answer
+    batch.resolveOffset(last.offset);
+    if (!letters) await batch.commitOffset(next);
     await batch.heartbeat();
   }
+
+  const cancelResumes = () => {
+    for (const entry of failing.values()) entry.cancelResume();
+    failing.clear();
+  };
 
   return {
     processBatch,
     isDegraded: () => degraded !== null,
+    failingPartitions: () => [...failing.keys()],
     resetDegraded() {
-      retrying = 0;
+      cancelResumes();
       if (!degraded) return;
       log.info('degraded state reset at group join, fetching resumed', { sink: degraded.sink });
       degraded = null;
     },
+    stop: cancelResumes,
   };
 }
 
@@ -342,24 +351,6 @@ function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
     batch.heartbeat().catch(() => {});
   }, everyMs);
   return () => clearInterval(timer);
-}
-
-// kafkajs only sends a heartbeat when heartbeatInterval has passed, so calling it each second is
-// cheap. A heartbeat that throws (rebalance in progress) propagates: kafkajs rejoins and the
-// unresolved batch is delivered again.
-async function sleepWithHeartbeats(
-  batch: BatchControl,
-  ms: number,
-  sleep: (ms: number) => Promise<void>,
-): Promise<void> {
-  let left = ms;
-  while (left > 0) {
-    const step = Math.min(left, 1_000);
-    await sleep(step);
-    left -= step;
-    if (!batch.isRunning()) return;
-    await batch.heartbeat();
-  }
 }
 
 function describe(err: unknown) {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@orders/config';
-import { createTestDatabase, createTestTopic } from '@orders/infra';
+import { createTestDatabase, createTestTopic, createTopicsWithLeaders } from '@orders/infra';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterEach } from 'vitest';
@@ -26,9 +26,19 @@ export type TestEnv = {
   cleanup(): Promise<void>;
 };
 
-export async function createTestEnv(opts: { partitions?: number } = {}): Promise<TestEnv> {
+export type TestEnvOptions = {
+  partitions?: number;
+  /** the source topic's config (e.g. a larger max.message.bytes) */
+  topicConfig?: Record<string, string>;
+};
+
+export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
+  const configEntries = Object.entries(opts.topicConfig ?? {}).map(([name, value]) => ({
+    name,
+    value,
+  }));
   const [topic, database] = await Promise.all([
-    createTestTopic({ partitions: opts.partitions ?? 3 }),
+    createTestTopic({ partitions: opts.partitions ?? 3, configEntries }),
     createTestDatabase(),
   ]);
   const dlqTopic = `${topic.topic}.dlq`;
@@ -66,7 +76,7 @@ export async function createTestEnv(opts: { partitions?: number } = {}): Promise
 /** What a test file gets from useTestEnv(): one env per test, and services started on it. */
 export type TestScope = {
   /** topic, DLQ topic name, group and database for this test (removed after it) */
-  setup(opts?: { partitions?: number }): Promise<TestEnv>;
+  setup(opts?: TestEnvOptions): Promise<TestEnv>;
   /** the env of the running test; throws before setup() */
   readonly env: TestEnv;
   /** the service in this process on the env (+ overrides), ready; stopped after the test */
@@ -251,7 +261,12 @@ async function deleteTopic(brokers: string[], topic: string): Promise<void> {
   }
 }
 
-export type Outgoing = { key: string | null; value: Buffer | null };
+export type Outgoing = {
+  key: string | null;
+  value: Buffer | null;
+  partition?: number;
+  headers?: Record<string, string>;
+};
 
 /** Produce and wait for acks; returns the acked partition/offset of each message. */
 export async function produce(
@@ -268,6 +283,43 @@ export async function produce(
     }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** A topic made by someone else than the service (e.g. a DLQ topic with the broker's defaults). */
+export async function createTopic(
+  brokers: string[],
+  topic: string,
+  opts: { partitions: number; config?: Record<string, string> },
+): Promise<void> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const configEntries = Object.entries(opts.config ?? {}).map(([name, value]) => ({
+      name,
+      value,
+    }));
+    await createTopicsWithLeaders(admin, [
+      { topic, numPartitions: opts.partitions, configEntries },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The group's committed offset of each partition of `topic` (-1: none). */
+export async function committedOffsets(
+  brokers: string[],
+  groupId: string,
+  topic: string,
+): Promise<Map<number, number>> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((found?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  } finally {
+    await admin.disconnect();
   }
 }
 

@@ -1,0 +1,179 @@
+import { createRequire } from 'node:module';
+import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import type { DlqProducer, SourceOffset, TopicLimits } from './consumer.ts';
+import { createDeadLetterSink, MAX_SHRINKS, recordRefusal } from './dead-letters.ts';
+import { type OutboundRecord, RECORD_BATCH_OVERHEAD, recordSize } from './dlq-records.ts';
+import { type DeadLetter, deadLetter } from './handle-batch.ts';
+import { createLogger } from './logger.ts';
+
+// the error kafkajs raises for a broker error code (the shape a real refusal has)
+const require = createRequire(import.meta.url);
+const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+  createErrorFromCode(code: number): Error & { type: string };
+};
+const MESSAGE_TOO_LARGE = 10;
+const LEADER_NOT_AVAILABLE = 5;
+// kafkajs's retrier wraps a non-retriable protocol error like this (its `cause` is the original)
+const refused = (code = MESSAGE_TOO_LARGE) =>
+  Object.assign(new KafkaJSNonRetriableError(createErrorFromCode(code)), {
+    cause: createErrorFromCode(code),
+  });
+
+const source: SourceOffset = { groupId: 'g', topic: 'orders', partition: 2, offset: '3000' };
+const limits = (maxMessageBytes: number): TopicLimits => ({
+  maxMessageBytes,
+  compacted: false,
+  source: 'topic config',
+});
+
+function letters(n: number, size = 820): DeadLetter[] {
+  return Array.from({ length: n }, (_, i) =>
+    deadLetter(
+      'invalid_order',
+      [{ path: 'items', code: 'too_small', message: 'at least one item' }],
+      {
+        key: Buffer.from('same-key'),
+        value: Buffer.alloc(size, 'x'),
+        offset: String(i),
+        timestamp: '1',
+      },
+      'orders',
+      2,
+    ),
+  );
+}
+
+/** A broker that enforces `brokerLimit` on each send's batch, as max.message.bytes does. */
+function fakeProducer(brokerLimit: () => number, failWith?: () => Error, refuseAll = false) {
+  const transactions: { sends: OutboundRecord[][]; source: SourceOffset }[] = [];
+  const producer: DlqProducer = {
+    connect: async () => {},
+    disconnect: async () => {},
+    async sendWithOffset(_topic, sends, src) {
+      if (failWith) throw failWith();
+      for (const records of sends) {
+        const bytes = RECORD_BATCH_OVERHEAD + records.reduce((n, r) => n + recordSize(r), 0);
+        if (refuseAll) throw refused(87);
+        if (bytes > brokerLimit()) throw refused();
+      }
+      transactions.push({ sends, source: src });
+    },
+  };
+  return { producer, transactions };
+}
+
+function setup(opts: {
+  known: number;
+  actual?: number;
+  failWith?: () => Error;
+  refuseAll?: boolean;
+}) {
+  let actual = opts.actual ?? opts.known;
+  const lines: string[] = [];
+  const { producer, transactions } = fakeProducer(() => actual, opts.failWith, opts.refuseAll);
+  let reads = 0;
+  const sink = createDeadLetterSink({
+    producer,
+    topic: 'orders.dlq',
+    limits: limits(opts.known),
+    readLimits: async () => {
+      reads++;
+      return limits(actual);
+    },
+    logger: createLogger({ level: 'debug', write: (l) => lines.push(l) }),
+  });
+  return {
+    sink,
+    transactions,
+    lines,
+    reads: () => reads,
+    setActual: (n: number) => {
+      actual = n;
+    },
+  };
+}
+
+describe('dead-letter sink', () => {
+  it("splits a mostly-invalid fetch's letters into sends under the limit, in one transaction", async () => {
+    // 2,500 letters of ~820 bytes + headers: one send would be ~2.6 MB, over a 1 MiB topic
+    const t = setup({ known: 1_048_588 });
+    const outcome = await t.sink.publish(letters(2_500), source);
+    expect(outcome).toEqual({ published: 2_500, cut: {}, unpublishable: [] });
+    expect(t.transactions).toHaveLength(1);
+    expect(t.transactions[0]?.source).toEqual(source);
+    expect(t.transactions[0]?.sends.length).toBeGreaterThanOrEqual(3);
+    expect(t.transactions[0]?.sends.flat()).toHaveLength(2_500);
+  });
+
+  it('a letter larger than the limit is cut to it', async () => {
+    const t = setup({ known: 1_048_588 });
+    const outcome = await t.sink.publish(letters(1, 1_048_504), source);
+    expect(outcome.cut).toEqual({ value: 1 });
+    expect(t.transactions).toHaveLength(1);
+  });
+
+  it('a refusal (the limit lowered since start) re-reads the limit and fits the letters to it', async () => {
+    const t = setup({ known: 1_048_588, actual: 100_000 });
+    const outcome = await t.sink.publish(letters(1, 500_000), source);
+    expect(t.reads()).toBe(1);
+    expect(outcome).toMatchObject({ published: 1, cut: { value: 1 } });
+    expect(t.sink.limits().maxMessageBytes).toBe(100_000);
+    expect(t.lines.filter((l) => l.includes('limit changed'))).toHaveLength(1);
+  });
+
+  it('letters that cannot fit even our own headers: the offset is committed, each logged', async () => {
+    const t = setup({ known: 1_048_588, actual: 10 });
+    const outcome = await t.sink.publish(letters(3), source);
+    expect(outcome.published).toBe(0);
+    expect(outcome.unpublishable).toHaveLength(3);
+    expect(t.transactions).toEqual([{ sends: [], source }]);
+    const errors = t.lines.filter((l) => l.includes('"level":"error"'));
+    expect(errors).toHaveLength(1);
+    expect(JSON.parse(errors[0] as string)).toMatchObject({
+      count: 3,
+      sourcePartition: 2,
+      offsets: ['0', '1', '2'],
+    });
+  });
+
+  it('refused at every size (INVALID_RECORD): given up after a bounded number of tries', async () => {
+    const t = setup({ known: 1_048_588, refuseAll: true });
+    const outcome = await t.sink.publish(letters(2), source);
+    expect(t.reads()).toBe(MAX_SHRINKS + 1);
+    expect(outcome.unpublishable).toHaveLength(2);
+    expect(t.transactions).toEqual([{ sends: [], source }]);
+    expect(t.lines.filter((l) => l.includes('"level":"error"'))).toHaveLength(1);
+  });
+
+  it('a transient failure propagates at once (the pipeline retries the batch)', async () => {
+    const t = setup({
+      known: 1_048_588,
+      failWith: () =>
+        new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(LEADER_NOT_AVAILABLE), {
+          retryCount: 5,
+          retryTime: 100,
+        }),
+    });
+    await expect(t.sink.publish(letters(1), source)).rejects.toThrow();
+    expect(t.reads()).toBe(0);
+  });
+
+  it('nothing to publish: no transaction', async () => {
+    const t = setup({ known: 1_048_588 });
+    expect((await t.sink.publish([], source)).published).toBe(0);
+    expect(t.transactions).toEqual([]);
+  });
+});
+
+describe('recordRefusal', () => {
+  it("finds the broker's refusal inside kafkajs's wrappers, and nothing else", () => {
+    expect(recordRefusal(refused())).toBe('MESSAGE_TOO_LARGE');
+    expect(recordRefusal(refused(18))).toBe('RECORD_LIST_TOO_LARGE');
+    expect(recordRefusal(refused(87))).toBe('INVALID_RECORD');
+    expect(recordRefusal(createErrorFromCode(MESSAGE_TOO_LARGE))).toBe('MESSAGE_TOO_LARGE');
+    expect(recordRefusal(refused(LEADER_NOT_AVAILABLE))).toBeUndefined();
+    expect(recordRefusal(new Error('Connection error: ECONNREFUSED'))).toBeUndefined();
+    expect(recordRefusal(undefined)).toBeUndefined();
+  });
+});
