@@ -62,7 +62,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
         const { message, ...rest } = entry as { message: string } & Record<string, unknown>;
         // drop kafkajs's own stack dumps and timestamps; keep the small fields
         const fields = { error: rest.error, groupId: rest.groupId, topic: rest.topic };
-        if (level <= KafkaLogLevel.ERROR) log.error(message, fields);
+        if (level <= KafkaLogLevel.ERROR && !isConnectionRetry(message)) log.error(message, fields);
         else if (level === KafkaLogLevel.WARN && !message.startsWith(BOUNDED_RETRIES_WARNING)) {
           log.warn(message, fields);
         } else log.debug(message, fields);
@@ -72,6 +72,37 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   if (settings.ssl) config.ssl = settings.ssl;
   if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
   return new Kafka(config);
+}
+
+// kafkajs logs every failed connection attempt at ERROR, then retries (an unreachable broker at
+// start made 22 such lines before the one that matters). The attempts are debug; what they add
+// up to is ours to say: "kafka not reachable" at start, the consumer's crash/restart later.
+function isConnectionRetry(message: string): boolean {
+  return (
+    message.startsWith('Connection error') ||
+    message.startsWith('Connection timeout') ||
+    message.startsWith('Failed to connect to seed broker')
+  );
+}
+
+const CONNECTION_FAILURES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+]);
+
+/** An error (or its cause) that says no broker could be reached: an address or network problem. */
+export function isUnreachable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e instanceof Error; depth++) {
+    if (CONNECTION_FAILURES.has(e.name)) return true;
+    if (e.message.startsWith('Connection error') || e.message.startsWith('Connection timeout')) {
+      return true;
+    }
+    e = (e as { cause?: unknown; originalError?: unknown }).cause;
+  }
+  return false;
 }
 
 // The DLQ producer is idempotent with BOUNDED retries on purpose: a send that retried forever

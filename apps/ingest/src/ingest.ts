@@ -13,6 +13,7 @@ import {
   type DlqProducer,
   ensureTopics,
   type GroupConsumer,
+  isUnreachable,
   KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   type KafkaSettings,
   readTopicLimits,
@@ -204,11 +205,19 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       },
       logger,
     );
+    const contacted = Date.now();
     const created = await ensureTopics(kafka, {
       topic: config.kafka.topic,
       dlqTopic: config.kafka.dlqTopic,
       partitions: config.kafka.topicPartitions,
       replicationFactor: config.kafka.replicationFactor,
+    }).catch((err: unknown) => {
+      if (!isUnreachable(err)) throw err;
+      const seconds = Math.round((Date.now() - contacted) / 1000);
+      throw new Error(
+        `kafka not reachable: tried ${config.kafka.brokers.join(', ')} for ${seconds} s (${(err as Error).message})`,
+        { cause: err },
+      );
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();

@@ -1,6 +1,7 @@
 // main.ts as a process: configuration errors end it with the message and exit 1, no stack trace.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createTestDatabase } from '@orders/infra';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './harness.ts';
 
@@ -69,5 +70,24 @@ describe('main.ts', () => {
     expect(Date.now() - signalled).toBeLessThan(10_000);
     expect(out).toContain('ingest stopped');
     expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('Kafka unreachable at start: one error line naming the brokers tried, exit 1', async () => {
+    const db = await createTestDatabase();
+    try {
+      const broker = `127.0.0.1:${await freePort()}`;
+      const { code, out } = await run({
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: broker,
+        SERVER_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+      });
+      expect(code).toBe(1);
+      const errors = out.split('\n').filter((l) => l.includes('"level":"error"'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(`kafka not reachable: tried ${broker}`);
+    } finally {
+      await db.drop();
+    }
   });
 });
