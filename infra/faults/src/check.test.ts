@@ -93,6 +93,25 @@ describe('check', () => {
   });
 });
 
+describe('check with the source topic', () => {
+  it('takes a letter naming another source topic as unexplained, and counts per partition', () => {
+    const result = check({
+      acks,
+      rows: [
+        { uid: 'a', body: 'A2' },
+        { uid: 'b', body: 'B1' },
+      ],
+      dlq: [
+        { ...letter(0, 'not_json'), sourceTopic: 'orders' },
+        { ...letter(1, 'empty'), sourceTopic: 'elsewhere' },
+      ],
+      topic: 'orders',
+    });
+    expect(result.dlq).toMatchObject({ missing: 1, unexpected: 1, distinctSourceOffsets: 1 });
+    expect(result.dlq.perPartition).toEqual({ 1: { expected: 2, observed: 1 } });
+  });
+});
+
 describe('newestVersions', () => {
   it('takes the highest acked offset per uid, whatever the arrival order', () => {
     const newest = newestVersions([valid('a', 9, 'late'), valid('a', 4, 'early')]);

@@ -20,6 +20,8 @@ export type Ack = {
 export type StoredRow = { uid: string; body: string };
 
 export type DlqRecord = {
+  /** x-dlq-source-topic (undefined: not read) */
+  sourceTopic?: string;
   sourcePartition: number;
   sourceOffset: string;
   reason: string;
@@ -32,6 +34,8 @@ export type CheckInput = {
   dlq: DlqRecord[];
   /** invalid messages the producer sent that the broker may hold without an ack (send retried) */
   unackedInvalidShas?: Set<string>;
+  /** the source topic: a letter whose x-dlq-source-topic names another is unexplained */
+  topic?: string;
 };
 
 export type KindFigure = { expected: number; observed: number };
@@ -53,6 +57,8 @@ export type CheckResult = {
     fromUnackedSends: number;
     reasonMismatch: number;
     perKind: Record<string, KindFigure>;
+    /** by source partition: invalid messages sent, and those with a letter */
+    perPartition: Record<string, KindFigure>;
   };
   examples: string[];
   failures: string[];
@@ -113,12 +119,16 @@ export function check(input: CheckInput): CheckResult {
   // dead letters, keyed by the source offset they carry
   const invalidAcks = new Map<string, Ack>();
   const perKind: Record<string, KindFigure> = {};
+  const perPartition: Record<string, KindFigure> = {};
   for (const a of input.acks) {
     if (a.type !== 'invalid') continue;
     invalidAcks.set(offsetKey(a.partition, a.offset), a);
     const k = a.kind ?? '?';
     perKind[k] ??= { expected: 0, observed: 0 };
     perKind[k].expected++;
+    const p = String(a.partition);
+    perPartition[p] ??= { expected: 0, observed: 0 };
+    perPartition[p].expected++;
   }
   const copies = new Map<string, number>();
   let dlqUnexpected = 0;
@@ -126,6 +136,11 @@ export function check(input: CheckInput): CheckResult {
   let reasonMismatch = 0;
   for (const d of input.dlq) {
     const key = offsetKey(d.sourcePartition, d.sourceOffset);
+    if (input.topic !== undefined && d.sourceTopic !== input.topic) {
+      dlqUnexpected++;
+      note(`dead letter for ${key} names source topic ${d.sourceTopic}, not ${input.topic}`);
+      continue;
+    }
     const ack = invalidAcks.get(key);
     if (!ack) {
       if (input.unackedInvalidShas?.has(d.valueSha)) fromUnacked++;
@@ -140,6 +155,7 @@ export function check(input: CheckInput): CheckResult {
     if (n > 0) continue;
     const k = ack.kind ?? '?';
     (perKind[k] as KindFigure).observed++;
+    (perPartition[String(ack.partition)] as KindFigure).observed++;
     if (ack.expectReason !== undefined && ack.expectReason !== d.reason) {
       reasonMismatch++;
       note(`dead letter ${key} (${k}): reason ${d.reason}, expected ${ack.expectReason}`);
@@ -189,6 +205,7 @@ export function check(input: CheckInput): CheckResult {
       fromUnackedSends: fromUnacked,
       reasonMismatch,
       perKind,
+      perPartition,
     },
     examples,
     failures,

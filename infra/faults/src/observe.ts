@@ -21,7 +21,12 @@ export async function readRows(connectionString: string): Promise<StoredRow[]> {
 const header = (h: Buffer | string | (Buffer | string)[] | undefined): string =>
   h === undefined ? '' : Array.isArray(h) ? String(h[0]) : h.toString();
 
-/** Every record of the dead-letter topic, read from the beginning up to the high watermarks. */
+/**
+ * Every committed record of the dead-letter topic, read from the beginning up to the high
+ * watermarks, read_committed (letters of an aborted or still open transaction are never seen).
+ * kafkajs's admin lists offsets read_committed, so a transaction still open would stop the read at
+ * its first record (the last stable offset) instead of hanging: read once the writers are stopped.
+ */
 export async function readDlq(brokers: string[], topic: string): Promise<DlqRecord[]> {
   const kafka = new Kafka({
     clientId: 'orders-faults-dlq-reader',
@@ -38,7 +43,10 @@ export async function readDlq(brokers: string[], topic: string): Promise<DlqReco
   );
   const out: DlqRecord[] = [];
   if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: `faults-dlq-reader-${Date.now()}` });
+  const consumer = kafka.consumer({
+    groupId: `faults-dlq-reader-${Date.now()}`,
+    readUncommitted: false,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +67,7 @@ export async function readDlq(brokers: string[], topic: string): Promise<DlqReco
         eachMessage: async ({ partition, message }) => {
           const h = message.headers ?? {};
           out.push({
+            sourceTopic: header(h['x-dlq-source-topic']),
             sourcePartition: Number(header(h['x-dlq-source-partition'])),
             sourceOffset: header(h['x-dlq-source-offset']),
             reason: header(h['x-dlq-reason']),
@@ -84,6 +93,8 @@ export type LagReader = {
   positions(): Promise<{ committed: bigint; high: bigint }>;
   /** committed offset per partition (-1 when none) */
   committedByPartition(): Promise<Map<number, bigint>>;
+  /** per partition, in partition order: committed offset (-1 when none) and high watermark */
+  byPartition(): Promise<{ partition: number; committed: bigint; high: bigint }[]>;
   close(): Promise<void>;
 };
 
@@ -149,6 +160,11 @@ export async function createLagReader(
     },
     async committedByPartition() {
       return new Map((await offsets()).map((p) => [p.partition, p.committed]));
+    },
+    async byPartition() {
+      return (await offsets())
+        .map(({ partition, committed, high }) => ({ partition, committed, high }))
+        .sort((a, b) => a.partition - b.partition);
     },
     close: () => admin.disconnect().catch(() => {}),
   };
