@@ -12,6 +12,12 @@ export type AckProducerOptions = {
   /** how long sending the whole corpus should take */
   durationMs: number;
   chunk?: number;
+  /**
+   * Most value bytes in one send (a bigger message goes alone): the broker refuses a partition's
+   * record batch over its message.max.bytes (1 MiB by default), and a backlog of oversize
+   * messages would otherwise put several in one batch.
+   */
+  chunkBytes?: number;
 };
 
 export type AckProducer = {
@@ -38,6 +44,19 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
   // one request in flight: an acked request's offsets come after every earlier request's
   const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const chunk = o.chunk ?? 50;
+  const chunkBytes = o.chunkBytes ?? 768 * 1024;
+  const size = (m: CorpusMessage) => (m.value === null ? 0 : Buffer.byteLength(m.value));
+  const nextChunk = (from: number): CorpusMessage[] => {
+    let bytes = 0;
+    let end = from;
+    while (end < o.corpus.length && end - from < chunk) {
+      const b = size(o.corpus[end] as CorpusMessage);
+      if (end > from && bytes + b > chunkBytes) break;
+      bytes += b;
+      end++;
+    }
+    return o.corpus.slice(from, end);
+  };
   const acks: Ack[] = [];
   const retried = new Set<string>();
   let failedSends = 0;
@@ -87,7 +106,7 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
       const due = started + (index / chunk) * perChunkMs;
       const wait = hurried ? 0 : due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const part = o.corpus.slice(index, index + chunk);
+      const part = nextChunk(index);
       await sendChunk(part);
       index += part.length;
     }
