@@ -39,7 +39,7 @@ export type CorpusOptions = CorpusSize & {
 };
 
 /** The date window's end is fixed so a seed always yields the same orders. */
-const BASE_DATE = Date.UTC(2026, 0, 1);
+export const BASE_DATE = Date.UTC(2026, 0, 1);
 
 export function partitionFor(key: string, partitions: number): number {
   return createHash('sha1').update(key).digest().readUInt32BE(0) % partitions;
