@@ -1,6 +1,7 @@
 // `pnpm test:faults`: the fault and bad-input suite (issue 6). FAULTS_SCALE=full|small,
 // FAULTS_SEED=<n> to replay, FAULTS_NONE=1 for a baseline run without faults. Writes
-// docs/reliability.md and exits 1 when a check fails, 2 when the run could not complete, and
+// docs/reliability.md (FAULTS_REPORT elsewhere) and every figure as JSON in the run's directory
+// (FAULTS_RESULT elsewhere), and exits 1 when a check fails, 2 when the run could not complete, and
 // 128 + signal number (130 SIGINT, 143 SIGTERM) when stopped by a signal — after stopping every
 // process it started (ingest, its broker, its PostgreSQL), so none outlives it.
 import { execFileSync } from 'node:child_process';
@@ -90,6 +91,10 @@ try {
     log('biome could not format the report (left unpadded)');
   }
   log(`report written to ${out}`);
+  // every figure of the run, the poison backlog's included, for tools and later comparison
+  const json = process.env.FAULTS_RESULT ?? join(home, `run-${settings.seed}`, 'result.json');
+  writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  log(`result written to ${json}`);
   if (result.failures.length > 0) {
     log(`FAIL (${result.failures.length}):\n  - ${result.failures.join('\n  - ')}`);
     process.exitCode = 1;

@@ -145,6 +145,7 @@ export function renderReport(r: SuiteResult): string {
     lines.push(
       `| ${e.pid} | ${e.signal ?? `code ${e.code}`} | ${e.cause ?? '**nothing (unexpected)**'} |`,
     );
+  renderPoison(lines, r);
   for (const [name, section] of Object.entries(r.extra)) {
     const md = (section as { markdown?: string }).markdown;
     if (md) {
@@ -162,4 +163,109 @@ export function renderReport(r: SuiteResult): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+
+/** The poison-backlog phase (issue 17): its setup, its checks, and its figures by partition and kind. */
+function renderPoison(lines: string[], r: SuiteResult): void {
+  lines.push('');
+  lines.push('## Poison backlog');
+  lines.push('');
+  const p = r.poison;
+  if (!p) {
+    lines.push(`**The phase could not complete**: ${r.poisonError ?? 'it did not run'}.`);
+    return;
+  }
+  const c = p.check;
+  const partitions = p.perPartition.length;
+  lines.push(
+    `After the fault run, on the same servers: topic \`${p.topic}\` (${partitions} partitions), its dead-letter topic \`${p.dlqTopic}\` as ingest creates it, group \`${p.groupId}\`, database \`${p.database}\`, and an ingest process of its own with the settings above (\`KAFKA_MAX_BYTES\` ${p.maxBytes / 1024} KiB, the default 2 MiB fetch per partition). The whole backlog was on the topic before that ingest started: ${p.size.invalid} invalid messages — ${p.size.tombstones} tombstones (null values) in a row on partition ${p.tombstonePartition}, and ${p.size.invalid - p.size.tombstones} of ${Object.keys(p.kinds).length - 1} other kinds dealt over every partition in a shuffled order (\`oversize\` just above ${p.maxBytes / 1024} KiB, ${p.nearLimit} of them just above ${p.nearBrokerLimit} bytes, near the broker's 1 MiB) — then ${p.size.valid} valid orders behind them, as many on every partition. Keys are partitioned as a real producer does (murmur2), so a source partition's letters go to one DLQ partition, as in production. ${mib(p.backlogBytes)} in all, sent in ${ms(p.produceMs)}.`,
+  );
+  lines.push('');
+  lines.push('| check | figure | required | |');
+  lines.push('|---|---:|---:|---|');
+  const row = (name: string, value: number | string, want: string, pass: boolean) =>
+    lines.push(`| ${name} | ${value} | ${want} | ${ok(pass)} |`);
+  row('backlog messages acknowledged', p.acked, String(p.planned), p.acked === p.planned);
+  row(
+    "consumer lag 0, from ingest's start",
+    ms(p.drainMs),
+    `≤ ${ms(p.size.deadlineMs)}`,
+    p.drainMs !== undefined,
+  );
+  row('consumer lag at the end', p.lagAtEnd ?? 'unknown', '0', p.lagAtEnd === 0);
+  const servedOk = p.served.compared - p.served.missing - p.served.mismatched;
+  row(
+    'valid orders served by the API, bytes as sent',
+    servedOk,
+    String(p.served.compared),
+    servedOk === p.served.compared,
+  );
+  row(
+    'valid orders in PostgreSQL: lost / duplicate / unexpected / differing',
+    `${c.lost} / ${c.duplicateRows} / ${c.unexpected} / ${c.staleContent}`,
+    '0 / 0 / 0 / 0',
+    c.lost + c.duplicateRows + c.unexpected + c.staleContent === 0,
+  );
+  row(
+    'dead letters: invalid messages with a letter',
+    c.dlq.distinctSourceOffsets,
+    String(c.dlq.expected),
+    c.dlq.missing === 0,
+  );
+  row('dead letters: missing', c.dlq.missing, '0', c.dlq.missing === 0);
+  row(
+    'dead letters: repeated copies of one source offset',
+    c.dlq.repeatedCopies,
+    '0',
+    c.dlq.repeatedCopies === 0,
+  );
+  row('dead letters: unexplained', c.dlq.unexpected, '0', c.dlq.unexpected === 0);
+  row('dead letters: wrong reason', c.dlq.reasonMismatch, '0', c.dlq.reasonMismatch === 0);
+  const last = p.exits.at(-1);
+  const stopText =
+    p.stop === 'exited'
+      ? `exit ${last?.signal ?? `code ${last?.code}`}`
+      : p.stop === 'killed'
+        ? 'SIGKILLed after 20 s'
+        : 'not running';
+  row(
+    'stop on SIGTERM',
+    stopText,
+    'exit code 0',
+    p.stop === 'exited' && last?.code === 0 && p.exits.every((e) => e.cause !== undefined),
+  );
+  lines.push('');
+  lines.push(
+    `Dead-letter records read (read_committed, from the beginning to the high watermarks) and matched to the backlog by their x-dlq-source-topic/partition/offset headers: ${p.letterRecords}. Ingest log lines naming MESSAGE_TOO_LARGE: ${p.tooLargeLogLines}; dead-letter sends retried (\`orders_ingest_retries_total{sink="dead_letters"}\`): ${p.dlqRetries}. \`/readyz\` first answered 200 ${p.firstReadyMs === undefined ? 'never during the drain' : `${ms(p.firstReadyMs)} after the start`}, and ${p.readyAtEnd ? '200' : 'not 200'} at the end.`,
+  );
+  if (p.tooLargeExample) {
+    lines.push('');
+    lines.push(`First such log line: \`${p.tooLargeExample.replaceAll('`', "'")}\``);
+  }
+  lines.push('');
+  lines.push(
+    '| partition | invalid sent | of them tombstones | valid sent | bytes | letters | committed / end offset |',
+  );
+  lines.push('|---:|---:|---:|---:|---:|---:|---|');
+  for (const pp of p.perPartition) {
+    const letters = c.dlq.perPartition[pp.partition]?.observed ?? 0;
+    const o = p.offsets.find((x) => x.partition === pp.partition);
+    lines.push(
+      `| ${pp.partition} | ${pp.invalid} | ${pp.tombstones} | ${pp.valid} | ${mib(pp.bytes)} | ${letters} | ${o ? `${o.committed} / ${o.high}` : 'unknown'} |`,
+    );
+  }
+  lines.push('');
+  lines.push('| kind | sent | largest (bytes) | letters |');
+  lines.push('|---|---:|---:|---:|');
+  for (const [k, f] of Object.entries(p.kinds).sort())
+    lines.push(`| ${k} | ${f.count} | ${f.maxBytes} | ${c.dlq.perKind[k]?.observed ?? 0} |`);
+  const findings = [...c.examples, ...p.served.examples].slice(0, 10);
+  if (findings.length > 0) {
+    lines.push('');
+    lines.push('First findings:');
+    lines.push('');
+    for (const e of findings) lines.push(`- ${e}`);
+  }
 }

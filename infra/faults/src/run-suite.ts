@@ -21,6 +21,7 @@ import {
   readRows,
   scrapeMetrics,
 } from './observe.ts';
+import { type PoisonResult, runPoisonPhase } from './poison-phase.ts';
 import { planFaults } from './schedule.ts';
 import { createFaultServers } from './servers.ts';
 import type { RunSettings } from './settings.ts';
@@ -56,6 +57,9 @@ export type SuiteResult = {
   redeliveries: number;
   cleanStopReplays: number | undefined;
   duplicateCounter: number;
+  /** the poison-backlog phase (undefined when it could not run: see poisonError) */
+  poison: PoisonResult | undefined;
+  poisonError: string | undefined;
   failures: string[];
   extra: Record<string, unknown>;
 };
@@ -127,6 +131,16 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     port: await freePort(),
     env: {},
   });
+  const poisonDir = join(runDir, 'poison');
+  mkdirSync(poisonDir, { recursive: true });
+  const poisonIngest = createIngestProcess({
+    repoRoot: ctx.repoRoot,
+    nodePath: process.execPath,
+    logDir: poisonDir,
+    port: await freePort(),
+    env: {},
+  });
+  let poisonProducer: AckProducer | undefined;
   let ingestEnv: Record<string, string> = {};
   let stopping = false;
   let supervisor: NodeJS.Timeout | undefined;
@@ -297,6 +311,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       rows,
       dlq,
       unackedInvalidShas: producer.retriedInvalidShas,
+      topic,
     });
     log(
       `check: ${result.stored} stored, lost ${result.lost}, unexpected ${result.unexpected}, DLQ ${result.dlq.distinctSourceOffsets}/${result.dlq.expected}`,
@@ -343,6 +358,26 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     clearInterval(supervisor);
     await ingest.signal('SIGTERM', 'end of run');
     await lag.close();
+
+    // the poison backlog: its own topic, group, database and ingest, on the same servers
+    let poison: PoisonResult | undefined;
+    let poisonError: string | undefined;
+    try {
+      poison = await runPoisonPhase({
+        settings,
+        servers,
+        ingest: poisonIngest,
+        baseEnv: ingestEnv,
+        log,
+        onProducer: (p) => {
+          poisonProducer = p;
+        },
+      });
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      poisonError = (err as Error).message;
+      log(`poison backlog: the phase could not complete: ${poisonError}`);
+    }
 
     const unexpectedExits = ingest.exits.filter((e) => e.cause === undefined);
     const handledByIngest = [...handled.values()].reduce((s, h) => s + h.messages, 0);
@@ -392,6 +427,9 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       const f = (v as { failures?: string[] }).failures;
       if (f) for (const x of f) failures.push(`${k}: ${x}`);
     }
+    if (poison) failures.push(...poison.failures);
+    if (poisonError !== undefined)
+      failures.push(`poison backlog: the phase could not complete: ${poisonError}`);
 
     return {
       settings,
@@ -415,6 +453,8 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       redeliveries,
       cleanStopReplays,
       duplicateCounter,
+      poison,
+      poisonError,
       failures,
       extra,
     };
@@ -432,7 +472,9 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     clearInterval(supervisor);
     clearInterval(sampler);
     activeProducer?.stop();
+    poisonProducer?.stop();
     await ingest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
+    await poisonIngest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
     await servers.stopAll(now ? 'now' : 'graceful');
   }
 }

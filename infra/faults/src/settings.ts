@@ -27,16 +27,39 @@ export type RunSettings = {
   home: string | undefined;
   /** skip the fault schedule (a clean baseline run) */
   noFaults: boolean;
+  poison: PoisonSize;
 };
 
-const SCALES: Record<Scale, { corpus: CorpusSize; produceMs: number }> = {
+/**
+ * The poison-backlog phase (issue 17): a backlog of invalid messages sent before its ingest starts,
+ * valid orders behind them. The same 20,000 invalid messages at both scales: fewer would no longer
+ * overflow a dead-letter batch (about 7,500 tombstones or 2,500 ~800-byte letters in one fetch do),
+ * and the phase costs seconds, not minutes.
+ */
+export type PoisonSize = {
+  /** invalid messages in all, tombstones included */
+  invalid: number;
+  /** of which tombstones (null values), all on one partition */
+  tombstones: number;
+  /** valid orders sent after the backlog, on every partition */
+  valid: number;
+  /** lag 0 and every order served within this long of ingest's start, or the phase fails */
+  deadlineMs: number;
+};
+
+const SCALES: Record<
+  Scale,
+  { corpus: CorpusSize; produceMs: number; poison: Omit<PoisonSize, 'deadlineMs'> }
+> = {
   full: {
     corpus: { valid: 20_000, invalid: 1_000, duplicates: 500, updates: 200 },
     produceMs: 240_000,
+    poison: { invalid: 20_000, tombstones: 10_000, valid: 3_000 },
   },
   small: {
     corpus: { valid: 2_000, invalid: 220, duplicates: 50, updates: 20 },
     produceMs: 240_000,
+    poison: { invalid: 20_000, tombstones: 10_000, valid: 300 },
   },
 };
 
@@ -56,6 +79,11 @@ export function readRunSettings(env: Record<string, string | undefined>): RunSet
     throw new Error(
       `FAULTS_SESSION_TIMEOUT_MS must be an integer from 6000 to 1800000, got "${env.FAULTS_SESSION_TIMEOUT_MS}"`,
     );
+  const deadlineMs = Number(env.FAULTS_POISON_DEADLINE_MS ?? 120_000);
+  if (!Number.isInteger(deadlineMs) || deadlineMs < 1_000 || deadlineMs > 600_000)
+    throw new Error(
+      `FAULTS_POISON_DEADLINE_MS must be an integer from 1000 to 600000, got "${env.FAULTS_POISON_DEADLINE_MS}"`,
+    );
   return {
     scale,
     seed,
@@ -67,5 +95,6 @@ export function readRunSettings(env: Record<string, string | undefined>): RunSet
     pgPort: Number(env.FAULTS_PG_PORT ?? 25432),
     home: env.FAULTS_HOME || undefined,
     noFaults: env.FAULTS_NONE === '1',
+    poison: { ...SCALES[scale].poison, deadlineMs },
   };
 }
