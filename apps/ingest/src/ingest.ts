@@ -4,7 +4,6 @@
 import { hostname } from 'node:os';
 import { createApp, createMetrics } from '@orders/api';
 import type { Config } from '@orders/config';
-import { runProducer } from '@orders/producer';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import {
   createDlqProducer,
@@ -21,6 +20,7 @@ import {
 } from './consumer.ts';
 import { createDb, type Db } from './db.ts';
 import { createDeadLetterSink } from './dead-letters.ts';
+import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
@@ -41,6 +41,8 @@ export type IngestDeps = {
   onFatal?(err: Error): void;
   /** kafkajs ssl option, already resolved from config (files read) by the caller */
   kafkaSsl?: KafkaSettings['ssl'];
+  /** the environment the demo producer (KAFKA_WRITE_EXAMPLES) runs with; default process.env */
+  env?: NodeJS.ProcessEnv;
   /** how often consumer lag is sampled from admin offsets; 0 disables */
   lagIntervalMs?: number;
 };
@@ -116,8 +118,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   let pipeline: Pipeline | undefined;
   const timers: NodeJS.Timeout[] = [];
   let stopping = false;
-  const demo = new AbortController();
-  let demoRun: Promise<unknown> | undefined;
+  let demo: DemoProducer | undefined;
 
   const isDegraded = () => pipeline?.isDegraded() ?? false;
   const isReady = () => state.restored && state.joined && postgresOk() && !isDegraded();
@@ -347,7 +348,9 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     }
     for (const t of timers) t.unref();
 
-    if (config.ingest.writeExamples) startDemoProducer();
+    if (config.ingest.writeExamples) {
+      demo = startDemoProducer({ topic: config.kafka.topic, env: deps.env ?? process.env, logger });
+    }
   }
 
   // The DLQ topic may have been created elsewhere, with another limit than ours: letters are
@@ -403,33 +406,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     }
   }
 
-  // KAFKA_WRITE_EXAMPLES=1: the producer's seeded generator writes example orders to our topic.
-  function startDemoProducer(): void {
-    const p = config.producer;
-    logger.info('demo mode: writing example orders', { rate: p.rate, count: p.count });
-    demoRun = runProducer({
-      brokers: config.kafka.brokers,
-      topic: config.kafka.topic,
-      partitions: config.kafka.topicPartitions,
-      ssl: deps.kafkaSsl,
-      sasl: config.kafka.sasl,
-      count: p.count,
-      rate: p.rate,
-      concurrency: p.concurrency,
-      batch: p.batch,
-      ratios: { invalid: p.invalidRatio, duplicate: p.duplicateRatio, update: p.updateRatio },
-      seed: p.seed ?? Math.floor(Math.random() * 2 ** 31),
-      baseDate: Date.now(),
-      maxBytes: config.kafka.maxMessageBytes,
-      signal: demo.signal,
-    }).then(
-      (outcome) => {
-        if (!outcome.ok) logger.warn('demo producer stopped', { code: outcome.error.code });
-      },
-      (err) => logger.warn('demo producer failed', errorFields(err)),
-    );
-  }
-
   async function stop(deadlineMs = 10_000): Promise<void> {
     if (stopping) return;
     stopping = true;
@@ -437,7 +413,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     postgres.stop();
     for (const t of timers) clearInterval(t);
     const started = Date.now();
-    demo.abort();
     // let a start in progress reach its next step (it then throws) before tearing down
     if (starting) {
       await Promise.race([
@@ -445,7 +420,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         new Promise((r) => setTimeout(r, Math.max(100, deadlineMs / 2)).unref()),
       ]);
     }
-    if (demoRun) await demoRun;
+    if (demo) await demo.stop();
     const left = () => Math.max(100, deadlineMs - (Date.now() - started));
     pipeline?.stop();
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterEach } from 'vitest';
 import { createIngest, type Ingest } from '../src/ingest.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
+import { wantsCrashHooks } from './crash-main.ts';
 import { bytes, makeOrder } from './fixtures.ts';
 
 export type TestEnv = {
@@ -152,7 +153,12 @@ export async function startInProcess(env: Record<string, string>): Promise<Runni
   const config = configFrom(env);
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
-  const ingest = createIngest(config, { logger, lagIntervalMs: 0 });
+  // env: what a demo producer child (KAFKA_WRITE_EXAMPLES) runs with
+  const ingest = createIngest(config, {
+    logger,
+    lagIntervalMs: 0,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
   try {
     await ingest.start();
   } catch (err) {
@@ -177,10 +183,14 @@ export type Child = {
 };
 
 const MAIN = join(import.meta.dirname, '../src/main.ts');
+const CRASH_MAIN = join(import.meta.dirname, 'crash-main.ts');
 
-/** `node src/main.ts` with `env`; resolves once /readyz answers 200. */
+/**
+ * `node src/main.ts` with `env` (test/crash-main.ts when `env` asks for a crash hook); resolves
+ * once /readyz answers 200.
+ */
 export async function startChild(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN], {
+  const proc = spawn(process.execPath, [wantsCrashHooks(env) ? CRASH_MAIN : MAIN], {
     env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

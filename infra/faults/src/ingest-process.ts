@@ -100,9 +100,13 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
       log ??= createWriteStream(join(o.logDir, 'ingest.log'), { flags: 'a' });
       log.write(`\n### start #${generation} ${new Date().toISOString()}\n`);
       // cwd: the log dir, so a developer's .env at the repo root (dotenv) cannot leak in
-      const c = spawn(o.nodePath, [join(o.repoRoot, 'apps/ingest/src/main.ts')], {
+      // the crash hooks live in ingest's test entry point, not in the shipped one
+      const env = { ...o.env, ...extraEnv };
+      const crash = Object.keys(env).some((k) => k.startsWith('ORDERS_TEST_CRASH_'));
+      const entry = crash ? 'apps/ingest/test/crash-main.ts' : 'apps/ingest/src/main.ts';
+      const c = spawn(o.nodePath, [join(o.repoRoot, entry)], {
         cwd: o.logDir,
-        env: { PATH: process.env.PATH ?? '', ...o.env, ...extraEnv },
+        env: { PATH: process.env.PATH ?? '', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = c;

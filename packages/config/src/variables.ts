@@ -238,7 +238,7 @@ export const variables = {
   KAFKA_WRITE_EXAMPLES: {
     group: 'Ingest',
     description:
-      'Demo mode: the ingest process also runs the producer’s generator (PRODUCER_* settings).',
+      'Demo mode: the ingest process starts the producer CLI as a child process (PRODUCER_* settings).',
     default: '0',
     parser: boolean,
   },
