@@ -13,6 +13,7 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
+  'hidden-chars.js': 'text/javascript; charset=utf-8',
   'lookup.js': 'text/javascript; charset=utf-8',
   'lookup-outcome.js': 'text/javascript; charset=utf-8',
   'rate.js': 'text/javascript; charset=utf-8',

@@ -1,10 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './test/chromium.ts';
 import { startTestServer, type TestServer } from './test/http-server.ts';
-import { bigOrder, MARKUP_IMG, MARKUP_SCRIPT, markupOrder, sampleOrder } from './test/orders.ts';
+import {
+  bigOrder,
+  hiddenCharsOrder,
+  MARKUP_IMG,
+  MARKUP_SCRIPT,
+  markupOrder,
+  sampleOrder,
+} from './test/orders.ts';
 import { createPageTestApp, type PageTestApp } from './test/page-app.ts';
 
 // The page in a real browser (Debian's chromium via playwright-core) against a real HTTP server.
@@ -27,15 +34,27 @@ declare const document: {
   getElementById(id: string): BrowserElement | null;
   querySelectorAll(selector: string): Iterable<BrowserElement>;
   dispatchEvent(event: Event): boolean;
+  createTreeWalker(root: unknown, whatToShow: number): { nextNode(): BrowserText | null };
+  createRange(): {
+    setStart(node: BrowserText, offset: number): void;
+    setEnd(node: BrowserText, offset: number): void;
+    getBoundingClientRect(): { left: number; top: number; height: number };
+  };
 };
+type BrowserText = { textContent: string | null };
 declare const window: { __pwned?: unknown };
 declare const navigator: { clipboard: { readText(): Promise<string> } };
-declare function getComputedStyle(element: unknown): { outlineStyle: string };
+declare function getComputedStyle(element: unknown): {
+  outlineStyle: string;
+  borderStyle: string;
+  direction: string;
+};
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const SAMPLE_UID = 'b563feb7b2b84b6test';
 const BIG_UID = 'big-order-0001';
 const MARKUP_UID = 'markup-order-0001';
+const HIDDEN_UID = 'hidden-chars-0001';
 /** An order_uid of digits only, which no order has as its numeric id. */
 const DIGIT_UID = '20240615000042';
 
@@ -53,6 +72,7 @@ beforeAll(async () => {
   ids.digits = fixture.ingest(sampleOrder(DIGIT_UID));
   // Its uid is the sample order's numeric id: the digits name two different orders.
   ids.clash = fixture.ingest(bigOrder(String(ids.sample)));
+  ids.hidden = fixture.ingest(hiddenCharsOrder(HIDDEN_UID));
   server = await startTestServer(fixture.app);
   browser = await launchChromium();
 }, 60_000);
@@ -141,6 +161,72 @@ function itemRows(page: Page): Promise<Record<string, string>[]> {
       ),
     ),
   );
+}
+
+/** innerText: the text as rendered, which is what a person reads and what these tests assert. */
+function rendered(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here
+  return locator.innerText();
+}
+
+/** The selector of one field's value in a card of the order view. */
+function fieldValue(card: string, label: string): string {
+  return `${card} .field:has(> dt:text-is("${label}")) > dd`;
+}
+
+/** The label → innerText (the text as rendered) rows of one card. */
+async function innerTexts(page: Page, card: string): Promise<Record<string, string>> {
+  const rows: Record<string, string> = {};
+  for (const row of await page.locator(`${card} .field`).all()) {
+    rows[(await row.locator('dt').textContent()) ?? ''] = await rendered(row.locator('dd'));
+  }
+  return rows;
+}
+
+/**
+ * An element's text twice: as innerText, and as drawn — its characters sorted by where they are
+ * on screen (line by line, each left to right). A bidi override that reordered the glyphs would make the
+ * two differ (`evil\u202Egnp.exe` is drawn `evilexe.png`).
+ */
+async function drawnText(page: Page, selector: string): Promise<{ inner: string; drawn: string }> {
+  const inner = await rendered(page.locator(selector));
+  const drawn = await page.$eval(selector, (el) => {
+    const glyphs: { char: string; x: number; y: number; height: number }[] = [];
+    const walker = document.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+    const range = document.createRange();
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      let i = 0;
+      for (const char of text) {
+        range.setStart(node, i);
+        range.setEnd(node, i + char.length);
+        const rect = range.getBoundingClientRect();
+        glyphs.push({ char, x: rect.left, y: rect.top + rect.height / 2, height: rect.height });
+        i += char.length;
+      }
+    }
+    // Lines: glyphs whose middles are within half a glyph's height of the line's first.
+    glyphs.sort((a, b) => a.y - b.y);
+    const lines: (typeof glyphs)[] = [];
+    for (const glyph of glyphs) {
+      const line = lines.at(-1);
+      const first = line?.[0];
+      if (line !== undefined && first !== undefined && glyph.y - first.y < first.height / 2) {
+        line.push(glyph);
+      } else {
+        lines.push([glyph]);
+      }
+    }
+    return lines
+      .map((line) =>
+        line
+          .toSorted((a, b) => a.x - b.x)
+          .map((glyph) => glyph.char)
+          .join(''),
+      )
+      .join(''); // soft line wraps are not text (innerText has none either)
+  });
+  return { inner, drawn };
 }
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
@@ -579,6 +665,92 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     expect(sink).toBe('TypeError');
     await close();
   });
+
+  it.each([
+    ['desktop', 1280, 900],
+    ['phone', 390, 844],
+  ])(
+    'shows bidi controls and invisible characters as markers, never drawn (%s)',
+    async (name, width, height) => {
+      const { page, problems, close } = await open(server.url, { width, height });
+      await lookUp(page, HIDDEN_UID);
+      await waitForStatus(page, 'found');
+      const summary = 'section[aria-labelledby="order-summary-title"]';
+      const delivery = 'section[aria-labelledby="order-delivery-title"]';
+      const marked = 'evil⟨U+202E⟩gnp.exe';
+
+      // What a person sees: the override is a marker, and every character is drawn where it stands
+      // (left to right in reading order), so the name cannot pass for `evilexe.png`.
+      for (const selector of [
+        fieldValue(summary, 'Customer'),
+        fieldValue(delivery, 'Name'),
+        'table.items tbody td[data-label="Name"]',
+      ]) {
+        expect(await drawnText(page, selector), selector).toEqual({ inner: marked, drawn: marked });
+      }
+      expect(await drawnText(page, fieldValue(delivery, 'Address'))).toEqual({
+        inner: 'Ploshad⟨U+2067⟩ Mira 15',
+        drawn: 'Ploshad⟨U+2067⟩ Mira 15',
+      });
+      expect(await innerTexts(page, summary)).toMatchObject({
+        'Track number': 'WB⟨U+200D⟩TRACK', // a joiner in an identifier is a difference
+      });
+      expect(await innerTexts(page, delivery)).toMatchObject({
+        City: 'Kiryat 👩\u200D💻', // in prose it joins an emoji, drawn as is
+        Region: '⟨U+200F⟩region⟨U+202C⟩',
+      });
+      expect(
+        await innerTexts(page, 'section[aria-labelledby="order-payment-title"]'),
+      ).toMatchObject({ Bank: 'בנק לאומי', Provider: 'wb⟨U+0007⟩pay' });
+      expect((await itemRows(page))[0]).toMatchObject({ Name: marked, Brand: 'Acme⟨U+200B⟩' });
+
+      // No bidi control or invisible character reaches the page's text, the raw JSON included.
+      await page.getByRole('button', { name: 'Show raw JSON' }).click();
+      const shownText = await rendered(page.locator('#order'));
+      const unmarked = [...shownText].filter(
+        (char) => /\p{Bidi_Control}/u.test(char) || char === '\u200B' || char === '\u0007',
+      );
+      expect(unmarked).toEqual([]);
+      // The marker stands out and names the character; the Hebrew field keeps its own direction.
+      const marker = await page.$eval(`${fieldValue(summary, 'Customer')} .hidden-char`, (el) => ({
+        title: el.getAttribute('title'),
+        border: getComputedStyle(el).borderStyle,
+      }));
+      expect(marker).toEqual({ title: 'U+202E RIGHT-TO-LEFT OVERRIDE', border: 'dashed' });
+      const direction = (label: string) =>
+        page.$eval(
+          `${fieldValue('section[aria-labelledby="order-payment-title"]', label)} bdi`,
+          (el) => getComputedStyle(el).direction,
+        );
+      expect([await direction('Bank'), await direction('Provider')]).toEqual(['rtl', 'ltr']);
+
+      // The raw JSON writes each hidden character as its escape: the same JSON, nothing reordered,
+      // and that is what the copy button copies.
+      const raw = await rendered(page.locator('#raw-json'));
+      expect(raw).toContain('"customer_id": "evil\\u202egnp.exe"');
+      expect(raw).toContain('"address": "Ploshad\\u2067 Mira 15"');
+      expect(raw).toContain('"city": "Kiryat 👩\\u200d💻"');
+      expect(JSON.parse(raw)).toEqual(hiddenCharsOrder(HIDDEN_UID));
+      expect(await drawnText(page, '#raw-json .json-string:has-text("evil") >> nth=0')).toEqual({
+        inner: '"evil\\u202egnp.exe"',
+        drawn: '"evil\\u202egnp.exe"',
+      });
+      await page.getByRole('button', { name: 'Copy JSON' }).click();
+      await page.waitForSelector('.copy-state:text("Copied.")');
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(raw);
+      expect(copied).not.toContain('\u202E');
+
+      if (name === 'phone') {
+        const overflow = await overflowing(page, '#order .card');
+        expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
+        expect(overflow.wide).toEqual([]);
+      }
+      await shot(page, `hidden-chars-${name}`);
+      expect(problems).toEqual([]);
+      await close();
+    },
+  );
 
   it('fits a phone-width screen without horizontal scrolling', async () => {
     const { page, problems, close } = await open(server.url, {

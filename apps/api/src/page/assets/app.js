@@ -5,6 +5,7 @@
 import { fetchOrder, fetchRecent, fetchStats } from './api.js';
 import { byId } from './dom.js';
 import { formatBytes, formatNumber, formatRate } from './format.js';
+import { revealHidden } from './hidden-chars.js';
 import {
   describeKey,
   isLookupMode,
@@ -49,7 +50,9 @@ const statDead = byId('stat-dead', HTMLElement);
  */
 function setStatus(state, message) {
   statusLine.dataset.state = state;
-  statusLine.textContent = message;
+  // The message can quote the lookup box or the address bar (and an order's uid): hidden
+  // characters there are shown as markers (hidden-chars.js), never drawn.
+  statusLine.textContent = revealHidden(message);
 }
 
 // ---- Lookup -------------------------------------------------------------------------------------
@@ -90,7 +93,8 @@ let otherKey = null;
 function offerOther(key) {
   otherKey = key;
   otherLine.hidden = key === null;
-  otherButton.textContent = key === null ? '' : `Show the order with the ${describeKey(key)}`;
+  otherButton.textContent =
+    key === null ? '' : revealHidden(`Show the order with the ${describeKey(key)}`);
 }
 
 /** @type {string | null} uid of the order on screen, to mark it in the recent list */
@@ -152,7 +156,7 @@ async function lookup(plan, options) {
   orderView.replaceChildren(...renderOrder(outcome.order, outcome.id));
   orderView.hidden = false;
   shownUid = typeof outcome.order.order_uid === 'string' ? outcome.order.order_uid : null;
-  document.title = `Order ${shownUid ?? ''} · Orders`;
+  document.title = revealHidden(`Order ${shownUid ?? ''} · Orders`);
   markCurrent();
   setStatus('found', outcome.message);
   offerOther(outcome.other);

@@ -1,15 +1,56 @@
 // Builds the order view and the recent-orders entries from untrusted JSON. Every value reaches the
 // DOM through h() as text; attribute values are either constants or built by the page itself.
+// Every text that comes from an order goes through shown(): it is isolated in its own <bdi>, so
+// its direction cannot spill onto what surrounds it, and its hidden characters (bidi controls,
+// zero-width, controls: hidden-chars.js) are drawn as markers, so `evil\u202Egnp.exe` reads
+// `evil⟨U+202E⟩gnp.exe`, not `evilexe.png`.
 
 import { h } from './dom.js';
 import { formatAmount, formatEpochSeconds, formatIsoDate, formatNumber, text } from './format.js';
+import { describeHidden, hiddenMarker, jsonText, jsonTokens, splitHidden } from './hidden-chars.js';
 import { pageSearch } from './lookup.js';
 
 /**
  * @typedef {Record<string, unknown>} Json
  * @typedef {import('./api.js').RecentOrder} RecentOrder
  * @typedef {{ label: string, value: Node | string, mono?: boolean }} Field
+ *   a string value is text from the order (shown() isolates it); `mono`: an identifier
  */
+
+/**
+ * The marker drawn instead of a hidden character. Isolated left-to-right, so `⟨U+202E⟩` reads the
+ * same inside right-to-left text; the tooltip names the character.
+ * @param {number} codePoint
+ */
+function hiddenChar(codePoint) {
+  return h(
+    'span',
+    { className: 'hidden-char', attrs: { dir: 'ltr', title: describeHidden(codePoint) } },
+    hiddenMarker(codePoint),
+  );
+}
+
+/**
+ * Text from the order, ready for the DOM: in a <bdi> (its own direction, from its first strong
+ * character, and no effect on its neighbours), hidden characters drawn as markers.
+ * @param {string} value
+ * @param {boolean} [identifier] an id (uid, track number, phone…), where joiners and variation
+ *   selectors are hidden characters too
+ * @returns {HTMLElement}
+ */
+function shown(value, identifier = false) {
+  const parts = splitHidden(value, { identifier });
+  return h('bdi', {}, ...parts.map((part) => (typeof part === 'string' ? part : hiddenChar(part))));
+}
+
+/**
+ * Parts of one line, each shown() on its own, joined by ` · `.
+ * @param {string[]} parts
+ * @returns {Array<Node | string>}
+ */
+function joined(parts) {
+  return parts.flatMap((part, i) => (i === 0 ? [shown(part)] : [' · ', shown(part)]));
+}
 
 /**
  * @param {unknown} value
@@ -26,7 +67,7 @@ function obj(value) {
  * @returns {Node | string}
  */
 function time(formatted) {
-  if (formatted.datetime === null) return formatted.text;
+  if (formatted.datetime === null) return shown(formatted.text);
   return h('time', { attrs: { datetime: formatted.datetime } }, formatted.text);
 }
 
@@ -43,7 +84,11 @@ function fieldList(fields) {
         'div',
         { className: 'field' },
         h('dt', {}, field.label),
-        h('dd', { className: field.mono ? 'mono' : '' }, field.value),
+        h(
+          'dd',
+          { className: field.mono ? 'mono' : '' },
+          typeof field.value === 'string' ? shown(field.value, field.mono) : field.value,
+        ),
       ),
     ),
   );
@@ -120,7 +165,7 @@ function sum(values) {
 function paymentCard(order, items) {
   const payment = obj(order.payment);
   const currency = payment.currency;
-  const money = (/** @type {unknown} */ value) => formatAmount(value, currency);
+  const money = (/** @type {unknown} */ value) => shown(formatAmount(value, currency));
   const rows = [
     ['Goods total', payment.goods_total],
     ['Delivery cost', payment.delivery_cost],
@@ -149,12 +194,12 @@ function paymentCard(order, items) {
   const notes = [];
   const parts = sum([payment.goods_total, payment.delivery_cost, payment.custom_fee]);
   if (parts !== null && typeof payment.amount === 'number' && parts !== payment.amount) {
-    notes.push(`Goods, delivery and fee add up to ${money(parts)}, not the amount.`);
+    notes.push(['Goods, delivery and fee add up to ', money(parts), ', not the amount.']);
   }
   const itemsTotal = sum(items.map((item) => obj(item).total_price));
   if (itemsTotal !== null && typeof payment.goods_total === 'number') {
     if (itemsTotal !== payment.goods_total) {
-      notes.push(`Item totals add up to ${money(itemsTotal)}, not the goods total.`);
+      notes.push(['Item totals add up to ', money(itemsTotal), ', not the goods total.']);
     }
   }
 
@@ -170,7 +215,7 @@ function paymentCard(order, items) {
       { label: 'Paid at', value: time(formatEpochSeconds(payment.payment_dt)) },
     ]),
     totals,
-    ...notes.map((note) => h('p', { className: 'note' }, note)),
+    ...notes.map((note) => h('p', { className: 'note' }, ...note)),
   );
 }
 
@@ -211,14 +256,18 @@ function itemsCard(items, currency) {
         {},
         ...ITEM_COLUMNS.map((column) => {
           const value = item[column.key];
-          const shown =
+          const cell =
             column.kind === 'money'
               ? formatAmount(value, currency)
               : column.kind === 'number'
                 ? formatNumber(value)
                 : text(value);
           // data-label feeds the CSS that turns rows into cards at phone width.
-          return h('td', { className: column.kind, attrs: { 'data-label': column.label } }, shown);
+          return h(
+            'td',
+            { className: column.kind, attrs: { 'data-label': column.label } },
+            shown(cell, column.kind === 'mono'),
+          );
         }),
       );
     }),
@@ -275,14 +324,38 @@ async function copyText(value) {
   return copied;
 }
 
+/**
+ * The order as indented JSON: each string isolated (a right-to-left key cannot trade places with
+ * its value), hidden characters written as marked `\uXXXX` escapes. The text is JSON of the same
+ * order, and it is what the copy button copies, so no bidi control travels with a paste either.
+ * @param {Json} order
+ */
+function rawJson(order) {
+  const tokens = jsonTokens(order);
+  const nodes = tokens.map((token) =>
+    token.kind === 'plain'
+      ? token.text
+      : h(
+          'span',
+          { className: 'json-string', attrs: { dir: 'ltr' } },
+          ...token.parts.map((part) =>
+            part.kind === 'text'
+              ? part.text
+              : h(
+                  'span',
+                  { className: 'hidden-char', attrs: { title: describeHidden(part.codePoint) } },
+                  part.text,
+                ),
+          ),
+        ),
+  );
+  return { text: jsonText(tokens), code: h('code', {}, ...nodes) };
+}
+
 /** @param {Json} order */
 function rawCard(order) {
-  const pretty = JSON.stringify(order, null, 2);
-  const pre = h(
-    'pre',
-    { className: 'raw-json', attrs: { id: 'raw-json', tabindex: '0' } },
-    h('code', {}, pretty),
-  );
+  const { text: pretty, code } = rawJson(order);
+  const pre = h('pre', { className: 'raw-json', attrs: { id: 'raw-json', tabindex: '0' } }, code);
   pre.hidden = true;
   const toggle = h(
     'button',
@@ -337,12 +410,16 @@ export function renderOrder(order, id) {
         'h2',
         { attrs: { id: 'order-title', tabindex: '-1' } },
         'Order ',
-        h('span', { className: 'mono' }, text(order.order_uid)),
+        h('span', { className: 'mono' }, shown(text(order.order_uid), true)),
       ),
       h(
         'p',
         { className: 'order-sub' },
-        `${id === null ? '' : `#${id} · `}${created.text} · ${formatAmount(payment.amount, payment.currency)}`,
+        ...joined([
+          ...(id === null ? [] : [`#${id}`]),
+          created.text,
+          formatAmount(payment.amount, payment.currency),
+        ]),
       ),
     ),
     h(
@@ -383,8 +460,8 @@ export function renderRecentItem(order) {
       className: 'recent-link',
       attrs: { href: `/${pageSearch(key)}`, 'data-uid': order.order_uid },
     },
-    h('span', { className: 'mono recent-uid' }, order.order_uid),
-    h('span', { className: 'recent-meta' }, meta.join(' · ')),
+    h('span', { className: 'mono recent-uid' }, shown(order.order_uid, true)),
+    h('span', { className: 'recent-meta' }, ...joined(meta)),
   );
   return h('li', {}, link);
 }

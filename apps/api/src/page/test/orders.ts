@@ -72,3 +72,29 @@ export function markupOrder(uid: string): Order {
     items: [{ ...item, name: MARKUP_IMG, brand: MARKUP_SCRIPT, size: '</td><td>' }],
   };
 }
+
+/** A file name whose extension a right-to-left override turns around: drawn raw, `evilexe.png`. */
+export const RLO_NAME = 'evil\u202Egnp.exe';
+
+/**
+ * An order whose text holds bidi controls and other characters that draw nothing (valid: the
+ * model refuses only NUL and lone surrogates). The page must show them as markers.
+ */
+export function hiddenCharsOrder(uid: string): Order {
+  const base = sampleOrder(uid);
+  const [item] = base.items as [Order['items'][number]];
+  return {
+    ...base,
+    track_number: 'WB\u200DTRACK', // a joiner inside an identifier
+    customer_id: RLO_NAME,
+    delivery: {
+      ...base.delivery,
+      name: RLO_NAME,
+      address: 'Ploshad\u2067 Mira 15', // a right-to-left isolate never closed
+      city: 'Kiryat 👩\u200D💻', // an emoji sequence: its joiner is drawn as is in prose
+      region: '\u200Fregion\u202C',
+    },
+    payment: { ...base.payment, bank: 'בנק לאומי', provider: 'wb\u0007pay' },
+    items: [{ ...item, name: RLO_NAME, brand: 'Acme\u200B' }],
+  };
+}
