@@ -57,6 +57,9 @@ export type PoisonResult = {
   /** the first log line naming MESSAGE_TOO_LARGE (cut to 400 characters) */
   tooLargeExample: string | undefined;
   dlqRetries: number;
+  /** orders_dead_letters_cut_total and orders_dead_letters_unpublishable_total at the end */
+  lettersCut: number;
+  unpublishable: number;
   exits: ExitRecord[];
   /** SIGTERM at the end: exited by itself, or SIGKILLed after 20 s */
   stop: 'exited' | 'killed' | 'not running';
@@ -184,6 +187,8 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
     const dlqRetries = metricValue(metrics, 'orders_ingest_retries_total', {
       sink: 'dead_letters',
     });
+    const lettersCut = metricValue(metrics, 'orders_dead_letters_cut_total');
+    const unpublishable = metricValue(metrics, 'orders_dead_letters_unpublishable_total');
     const rows = await readRows(
       `postgres://${servers.pg.user}:${servers.pg.password}@${servers.pg.host}:${servers.pg.port}/${database}`,
     );
@@ -273,6 +278,8 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       tooLargeLogLines: lines.length,
       tooLargeExample: lines[0] === undefined ? undefined : JSON.stringify(lines[0]).slice(0, 400),
       dlqRetries,
+      lettersCut,
+      unpublishable,
       exits,
       stop,
       failures,

@@ -238,7 +238,7 @@ function renderPoison(lines: string[], r: SuiteResult): void {
   );
   lines.push('');
   lines.push(
-    `Dead-letter records read (read_committed, from the beginning to the high watermarks) and matched to the backlog by their x-dlq-source-topic/partition/offset headers: ${p.letterRecords}. Ingest log lines naming MESSAGE_TOO_LARGE: ${p.tooLargeLogLines}; dead-letter sends retried (\`orders_ingest_retries_total{sink="dead_letters"}\`): ${p.dlqRetries}. \`/readyz\` first answered 200 ${p.firstReadyMs === undefined ? 'never during the drain' : `${ms(p.firstReadyMs)} after the start`}, and ${p.readyAtEnd ? '200' : 'not 200'} at the end.`,
+    `Dead-letter records read (read_committed, from the beginning to the high watermarks) and matched to the backlog by their x-dlq-source-topic/partition/offset headers: ${p.letterRecords}. Ingest log lines naming MESSAGE_TOO_LARGE: ${p.tooLargeLogLines}; dead-letter sends retried (\`orders_ingest_retries_total{sink="dead_letters"}\`): ${p.dlqRetries}; letters cut to fit (\`orders_dead_letters_cut_total\`): ${p.lettersCut}; refused in every form (\`orders_dead_letters_unpublishable_total\`): ${p.unpublishable}. \`/readyz\` first answered 200 ${p.firstReadyMs === undefined ? 'never during the drain' : `${ms(p.firstReadyMs)} after the start`}, and ${p.readyAtEnd ? '200' : 'not 200'} at the end.`,
   );
   if (p.tooLargeExample) {
     lines.push('');
