@@ -118,6 +118,8 @@ export const DLQ_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 export async function ensureTopics(
   kafka: Kafka,
   opts: {
+    /** named in the error when none answers */
+    brokers: string[];
     topic: string;
     dlqTopic: string;
     partitions: number;
@@ -126,7 +128,15 @@ export async function ensureTopics(
   },
 ): Promise<{ created: string[] }> {
   const admin = kafka.admin();
-  await admin.connect();
+  const contacted = Date.now();
+  await admin.connect().catch((err: unknown) => {
+    if (!isUnreachable(err)) throw err;
+    const seconds = Math.round((Date.now() - contacted) / 1000);
+    throw new Error(
+      `kafka not reachable: tried ${opts.brokers.join(', ')} for ${seconds} s (${(err as Error).message})`,
+      { cause: err },
+    );
+  });
   try {
     const existing = new Set(await admin.listTopics());
     const created: string[] = [];

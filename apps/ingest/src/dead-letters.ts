@@ -7,7 +7,12 @@
 // that still cannot be published is given up: logged with its source coordinates and counted,
 // never retried forever. Any other failure is the broker's or the network's: it propagates and
 // the pipeline retries the batch.
-import type { DlqProducer, SourceOffset, TopicLimits } from './consumer.ts';
+import {
+  type DlqProducer,
+  KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+  type SourceOffset,
+  type TopicLimits,
+} from './consumer.ts';
 import {
   type Cut,
   chunkRecords,
@@ -16,7 +21,7 @@ import {
   RECORD_BATCH_OVERHEAD,
 } from './dlq-records.ts';
 import type { DeadLetter } from './handle-batch.ts';
-import type { Logger } from './logger.ts';
+import { errorFields, type Logger } from './logger.ts';
 
 /** Broker answers that refuse the records (not the connection, not the leader). */
 const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
@@ -155,5 +160,34 @@ export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetter
       offsets: letters.slice(0, 100).map((l) => l.source.offset),
       reasons: [...new Set(letters.map((l) => l.reason))],
     });
+  }
+}
+
+/**
+ * The DLQ topic's limits at start. It may have been created elsewhere, with another limit than
+ * ours: letters are fitted to what the broker enforces on it. Unreadable (no DescribeConfigs
+ * ACL): Kafka's default, said in a warn line.
+ */
+export async function readLimitsOrDefault(
+  read: () => Promise<TopicLimits>,
+  topic: string,
+  logger: Logger,
+): Promise<TopicLimits> {
+  try {
+    const limits = await read();
+    logger.info('dead-letter topic limits', { topic, ...limits });
+    return limits;
+  } catch (err) {
+    const assumed = {
+      maxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+      compacted: false,
+      source: 'assumed: the topic config could not be read',
+    };
+    logger.warn("dead-letter topic config unreadable, fitting letters to Kafka's default limit", {
+      topic,
+      maxMessageBytes: assumed.maxMessageBytes,
+      ...errorFields(err),
+    });
+    return assumed;
   }
 }

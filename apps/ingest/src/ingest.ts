@@ -12,24 +12,21 @@ import {
   type DlqProducer,
   ensureTopics,
   type GroupConsumer,
-  isUnreachable,
-  KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   type KafkaSettings,
   readTopicLimits,
-  type TopicLimits,
 } from './consumer.ts';
 import { createDb, type Db } from './db.ts';
-import { createDeadLetterSink } from './dead-letters.ts';
+import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
+import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
-import { createPartitionOwnership } from './partition-ownership.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPostgresProbe } from './postgres-probe.ts';
-import { restoreFromDatabase } from './restore.ts';
+import { readiness } from './readiness.ts';
 
 export type IngestDeps = {
   logger?: Logger;
@@ -89,23 +86,23 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const shared = createMetrics();
   shared.trackStore(store);
   const metrics = createIngestMetrics({ shared, topic: config.kafka.topic });
-  const state: IngestStatus = { restored: false, joined: false, degraded: false, partitions: [] };
+  const state = { joined: false, partitions: [] as number[] };
   // /readyz is synchronous: PostgreSQL reachability is sampled in the background
   const postgres = createPostgresProbe({ ping: () => db.ping(), initial: true });
   let postgresStarted = false;
   const postgresOk = () => postgresStarted && postgres.ok();
-  // Memory holds only orders of partitions owned without a gap (partition-ownership.ts): another
-  // instance may ingest newer versions of the others, which this one would never see.
-  const ownership = createPartitionOwnership();
+  let stopping = false;
+  const memory = createMemoryGate({
+    repo,
+    store,
+    limits: config.memory,
+    restore: config.memory.restore,
+    logger,
+    isStopping: () => stopping,
+  });
   let joinedOnce: () => void = () => {};
   const firstJoin = new Promise<void>((r) => {
     joinedOnce = r;
-  });
-  // Batches wait while memory is restored (after the first join, and after a join that brings in
-  // partitions not owned without a gap): a batch's puts must not be overtaken by an older snapshot.
-  let firstRestoreDone: () => void = () => {};
-  let batchGate = new Promise<void>((r) => {
-    firstRestoreDone = r;
   });
   let stopRequested: () => void = () => {};
   const stopSignal = new Promise<void>((r) => {
@@ -117,11 +114,17 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   let producer: DlqProducer | undefined;
   let pipeline: Pipeline | undefined;
   const timers: NodeJS.Timeout[] = [];
-  let stopping = false;
   let demo: DemoProducer | undefined;
 
   const isDegraded = () => pipeline?.isDegraded() ?? false;
-  const isReady = () => state.restored && state.joined && postgresOk() && !isDegraded();
+  const ready = () =>
+    readiness({
+      restored: memory.restored(),
+      joined: state.joined,
+      postgresOk: postgresOk(),
+      degraded: isDegraded(),
+      failingPartitions: pipeline?.failingPartitions() ?? [],
+    });
 
   async function untilMigrated(): Promise<void> {
     // PostgreSQL may still be starting (compose, CI): retry rather than exit.
@@ -162,18 +165,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       reader: repo,
       metrics: shared,
       getOrderById: config.server.getOrderById,
-      readiness: () => {
-        const reasons: string[] = [];
-        if (!state.restored) reasons.push('memory not restored yet');
-        if (!state.joined) reasons.push('consumer has not joined its group');
-        if (!postgresOk()) reasons.push('postgres not answering');
-        if (isDegraded()) {
-          const failing = pipeline?.failingPartitions() ?? [];
-          const on = failing.length > 0 ? ` on ${failing.join(', ')}` : '';
-          reasons.push(`consumption paused${on}: a sink is failing, batches retrying with backoff`);
-        }
-        return { ready: reasons.length === 0, reasons };
-      },
+      readiness: ready,
       logger: {
         error: (msg: string, fields?: Record<string, unknown>) => logger.error(msg, fields),
       },
@@ -192,10 +184,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     checkNotStopping();
     postgresStarted = true;
     postgres.start();
-    if (!config.memory.restore) {
-      state.restored = true;
-      firstRestoreDone();
-    }
 
     const kafka = createKafka(
       {
@@ -206,23 +194,17 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       },
       logger,
     );
-    const contacted = Date.now();
     const created = await ensureTopics(kafka, {
+      brokers: config.kafka.brokers,
       topic: config.kafka.topic,
       dlqTopic: config.kafka.dlqTopic,
       partitions: config.kafka.topicPartitions,
       replicationFactor: config.kafka.replicationFactor,
-    }).catch((err: unknown) => {
-      if (!isUnreachable(err)) throw err;
-      const seconds = Math.round((Date.now() - contacted) / 1000);
-      throw new Error(
-        `kafka not reachable: tried ${config.kafka.brokers.join(', ')} for ${seconds} s (${(err as Error).message})`,
-        { cause: err },
-      );
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
-    const dlqLimits = await readDlqLimits(kafka);
+    const readDlqLimits = () => readTopicLimits(kafka, config.kafka.dlqTopic);
+    const dlqLimits = await readLimitsOrDefault(readDlqLimits, config.kafka.dlqTopic, logger);
     checkNotStopping();
 
     // stable across restarts of this instance (same host and port: a restart fences the killed
@@ -241,7 +223,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         producer,
         topic: config.kafka.dlqTopic,
         limits: dlqLimits,
-        readLimits: () => readTopicLimits(kafka, config.kafka.dlqTopic),
+        readLimits: readDlqLimits,
         logger,
       }),
       groupId: config.kafka.groupId,
@@ -251,12 +233,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       maxMessageBytes: config.kafka.maxMessageBytes,
       upsertChunk: config.ingest.batchSize,
       afterCommit: deps.afterCommit,
-      onDegraded: () => {
-        state.degraded = true;
-      },
-      onRecovered: () => {
-        state.degraded = false;
-      },
     });
     const p = pipeline;
     consumer = createGroupConsumer({
@@ -268,10 +244,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       sessionTimeout: config.kafka.sessionTimeoutMs,
       logger,
       onBatch: async (batch) => {
-        for (let gate = batchGate; ; gate = batchGate) {
-          await gate;
-          if (gate === batchGate) break;
-        }
+        await memory.beforeBatch();
         // a start that failed or was stopped during a restore: leave the batch unresolved
         if (stopping) return;
         await p.processBatch(batch);
@@ -279,52 +252,37 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       onJoin: ({ memberId, partitions }) => {
         state.joined = true;
         state.partitions = partitions;
-        const kept = ownership.join(memberId, partitions);
-        dropUnowned(kept);
-        // Partitions new to this instance (moved here, or back after a crash): their orders are
-        // restored like at start (the first restore is startSequence's).
-        if (config.memory.restore && state.restored && partitions.some((x) => !kept.includes(x))) {
-          restoreBeforeNextBatch();
-        }
+        memory.joined(memberId, partitions);
         // No batch is in flight at a join (kafkajs finishes them before rejoining). kafkajs keeps
         // the pauses of failing partitions across the rejoin: resume them all now, without
         // waiting for their backoff (a sink still down pauses them again).
         p.resetDegraded();
-        state.degraded = false;
         consumer?.resumeAll();
         joinedOnce();
       },
       onCrash: () => {
         state.joined = false;
         // kafkajs leaves the group and rejoins as a new member: the partitions go elsewhere now
-        ownership.lose();
-        dropUnowned([]);
+        memory.lost();
       },
       onFatal: (err) => {
         state.joined = false;
-        ownership.lose();
-        dropUnowned([]);
+        memory.lost();
         deps.onFatal?.(err);
       },
     });
     try {
       await consumer.start();
       checkNotStopping();
-      // Restore after the first join, only the assigned partitions: by then their previous owners
-      // have finished and committed their batches, so the snapshot is at least as new as the
-      // offsets this instance resumes from (a restore before the join could miss an update another
-      // instance made meanwhile, and never see it again). Batches wait for it (batchGate).
+      // batches wait for the first restore (memory-gate.ts)
       if (config.memory.restore) {
         await Promise.race([firstJoin, stopSignal]);
         checkNotStopping();
-        const restored = await restoreOwned();
+        await memory.restoreFirst();
         checkNotStopping();
-        state.restored = true;
-        // partitions that came in during the restore: restore again before their batches run
-        if (ownership.owned().some((x) => !restored.includes(x))) restoreBeforeNextBatch();
       }
     } finally {
-      firstRestoreDone();
+      memory.open();
     }
 
     if (config.memory.cleanupIntervalMs > 0) {
@@ -350,59 +308,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
 
     if (config.ingest.writeExamples) {
       demo = startDemoProducer({ topic: config.kafka.topic, env: deps.env ?? process.env, logger });
-    }
-  }
-
-  // The DLQ topic may have been created elsewhere, with another limit than ours: letters are
-  // fitted to what the broker enforces on it. Unreadable (no DescribeConfigs ACL): Kafka's default.
-  async function readDlqLimits(kafka: Parameters<typeof readTopicLimits>[0]): Promise<TopicLimits> {
-    try {
-      const limits = await readTopicLimits(kafka, config.kafka.dlqTopic);
-      logger.info('dead-letter topic limits', { topic: config.kafka.dlqTopic, ...limits });
-      return limits;
-    } catch (err) {
-      const assumed = {
-        maxMessageBytes: KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
-        compacted: false,
-        source: 'assumed: the topic config could not be read',
-      };
-      logger.warn("dead-letter topic config unreadable, fitting letters to Kafka's default limit", {
-        topic: config.kafka.dlqTopic,
-        maxMessageBytes: assumed.maxMessageBytes,
-        ...errorFields(err),
-      });
-      return assumed;
-    }
-  }
-
-  // The newest orders of the partitions owned now; afterwards only those still owned without a gap
-  // are kept (a rebalance during the restore). Returns the partitions restored.
-  async function restoreOwned(): Promise<number[]> {
-    if (stopping) return [];
-    const mark = ownership.mark();
-    const partitions = ownership.owned();
-    try {
-      await restoreFromDatabase({ repo, store, limits: config.memory, partitions, logger });
-    } finally {
-      dropUnowned(ownership.heldSince(mark));
-    }
-    return partitions;
-  }
-
-  // After the first restore a failure is not fatal: memory misses some orders, reads go through.
-  function restoreBeforeNextBatch(): void {
-    batchGate = batchGate.then(() =>
-      restoreOwned().then(
-        () => {},
-        (err) => logger.warn('memory restore after a rebalance failed', errorFields(err)),
-      ),
-    );
-  }
-
-  function dropUnowned(kept: number[]): void {
-    const dropped = store.retainPartitions(kept);
-    if (dropped > 0) {
-      logger.info('memory: dropped the orders of partitions no longer owned', { dropped, kept });
     }
   }
 
@@ -442,7 +347,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     repo,
     db,
     port: () => http?.port ?? 0,
-    isReady,
-    status: () => ({ ...state, degraded: isDegraded() }),
+    isReady: () => ready().ready,
+    status: () => ({
+      restored: memory.restored(),
+      joined: state.joined,
+      degraded: isDegraded(),
+      partitions: state.partitions,
+    }),
   };
 }
