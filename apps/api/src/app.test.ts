@@ -330,6 +330,39 @@ describe('GET /orders/recent', () => {
     const body = (await res.json()) as { orders: { id: number }[] };
     expect(body.orders.map((o) => o.id)).toEqual([3, 2, 1]);
   });
+
+  it('answers a crowd from PostgreSQL with one query (memory holding nothing)', async () => {
+    const { app, reader } = setup({
+      store: createOrderStore({ maxOrders: 0, maxBytes: 0, maxAgeMs: Infinity }),
+    });
+    for (let i = 1; i <= 50; i++) reader.add(storedOrder(i, `db-${i}`));
+    const release = reader.hold();
+    const crowd = Array.from({ length: 64 }, () => app.request('/orders/recent'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    const answers = await Promise.all(crowd);
+    expect(answers.map((r) => r.status)).toEqual(Array(64).fill(200));
+    expect(answers.map((r) => r.headers.get('x-orders-source'))).toEqual(
+      Array(64).fill('database'),
+    );
+    const first = (await answers[0]?.json()) as { orders: { id: number }[] };
+    expect(first.orders.map((o) => o.id)).toEqual(Array.from({ length: 20 }, (_, i) => 50 - i));
+    expect(reader.calls.recent).toBe(1);
+  });
+
+  it('answers memory (here nothing) when PostgreSQL does not answer within the timeout', async () => {
+    const { app, reader } = setup({
+      store: createOrderStore({ maxOrders: 0, maxBytes: 0, maxAgeMs: Infinity }),
+      readThrough: { timeoutMs: 20 },
+    });
+    const release = reader.hold();
+    const res = await app.request('/orders/recent');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-orders-source')).toBe('memory');
+    expect(await res.json()).toEqual({ orders: [] });
+    expect(reader.recentArgs[0]?.options?.signal.aborted).toBe(true);
+    release();
+  });
 });
 
 describe('health, readiness, stats', () => {

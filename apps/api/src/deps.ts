@@ -1,6 +1,7 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
 import type { ApiLogger } from './http-error.ts';
 import type { Metrics } from './metrics/index.ts';
+import type { OrderSummary } from './order-summary.ts';
 import type { StatsSnapshot } from './stats.ts';
 
 /** Reads orders from PostgreSQL; implemented by the ingest app (the API never imports pg). */
@@ -9,8 +10,25 @@ export type OrderReader = {
   getByUids(uids: string[]): Promise<StoredOrder[]>;
   /** The stored orders among `ids` (distinct), in any order, absent ones left out: one query. */
   getByIds(ids: number[]): Promise<StoredOrder[]>;
-  /** Newest first (by id), at most `limit`. */
-  recent(limit: number): Promise<StoredOrder[]>;
+  /**
+   * The summaries (order-summary.ts) of the newest orders, newest first (by id), at most `limit`:
+   * one query that reads the summary's fields only, never the whole order.
+   */
+  recent(limit: number, options?: RecentReadOptions): Promise<OrderSummary[]>;
+};
+
+/** How long a `recent` read may take, and when to stop it early. */
+export type RecentReadOptions = {
+  /**
+   * The read's whole budget, from the call: waiting for a connection plus the query. The query
+   * must end on the server within it too (a `statement_timeout`), not only stop being awaited.
+   */
+  timeoutMs: number;
+  /**
+   * Aborted when no caller waits any longer (the budget ran out, or every client went away): a
+   * read still waiting for a connection must not start its query.
+   */
+  signal: AbortSignal;
 };
 
 export type Readiness = () => { ready: boolean; reasons: string[] };
@@ -28,6 +46,11 @@ export type ReadThroughTuning = {
   maxBatchKeys?: number;
   /** Most keys waiting for a query; beyond it a miss gets 503 at once (a pathological backlog). */
   maxQueuedKeys?: number;
+  /**
+   * How long a `/orders/recent` list read from PostgreSQL is reused, counted from its query's start
+   * (ms); 0 = single flight only.
+   */
+  recentTtlMs?: number;
 };
 
 export type ApiDeps = {

@@ -1,6 +1,10 @@
 import type { StoredOrder } from '@orders/store';
 
-/** One row of the page's list of newest orders. */
+/**
+ * One row of the page's list of newest orders. PostgreSQL's reader computes the same fields in SQL
+ * from the `data` column (apps/ingest/src/orders-repo.ts, `RECENT_SQL`), by the same rules as
+ * `fromBody` below; apps/ingest/test/read-through.int.test.ts checks the two agree.
+ */
 export type OrderSummary = {
   id: number;
   order_uid: string;

@@ -294,14 +294,98 @@ describe('createReadThrough', () => {
     });
 
     it('asks PostgreSQL when memory holds fewer, and falls back to memory if it fails', async () => {
-      const { store, reader, readThrough } = setup();
+      const { store, reader, readThrough, advance } = setup();
       store.put(storedOrder(2, 'm2'));
       for (let i = 1; i <= 4; i++) reader.add(storedOrder(i, `m${i}`));
-      expect((await readThrough.recent(3)).orders.map((o) => o.id)).toEqual([4, 3, 2]);
+      const first = await readThrough.recent(3);
+      expect(first.source).toBe('database');
+      expect(first.orders.map((o) => o.id)).toEqual([4, 3, 2]);
+      advance(1000); // past the reuse of that list
       reader.fail(new Error('down'));
       const fallback = await readThrough.recent(3);
       expect(fallback.source).toBe('memory');
       expect(fallback.orders.map((o) => o.id)).toEqual([2]);
+      expect(reader.calls.recent).toBe(2);
+    });
+
+    it('answers summaries, the same from memory and from PostgreSQL', async () => {
+      const { store, reader, readThrough } = setup();
+      const order = storedOrder(7, 'both');
+      reader.add(order);
+      const fromDb = await readThrough.recent(1);
+      store.put(order);
+      const fromMemory = await readThrough.recent(1);
+      expect([fromDb.source, fromMemory.source]).toEqual(['database', 'memory']);
+      expect(fromMemory.orders).toEqual(fromDb.orders);
+      expect(Object.keys(fromDb.orders[0] ?? {}).sort()).toEqual([
+        'amount',
+        'currency',
+        'customer_id',
+        'date_created',
+        'id',
+        'items',
+        'order_uid',
+        'track_number',
+      ]);
+    });
+
+    it('shares queries among concurrent requests and reuses a list for recentTtlMs', async () => {
+      const { reader, readThrough, advance } = setup({ recentTtlMs: 500 });
+      for (let i = 1; i <= 30; i++) reader.add(storedOrder(i, `d${i}`));
+      const release = reader.hold();
+      // limits 1–20: the first query is for 1; the 99 others share the next, for 20
+      const crowd = Array.from({ length: 100 }, (_, i) => readThrough.recent(1 + (i % 20)));
+      release();
+      const lists = await Promise.all(crowd);
+      expect(reader.recentArgs.map((r) => r.limit)).toEqual([1, 20]);
+      expect(lists.every((l, i) => l.orders.length === 1 + (i % 20))).toBe(true);
+      expect(lists.every((l) => l.source === 'database')).toBe(true);
+      advance(499);
+      await readThrough.recent(20);
+      await readThrough.recent(7);
+      expect(reader.calls.recent).toBe(2);
+      advance(1);
+      await readThrough.recent(20);
+      expect(reader.calls.recent).toBe(3);
+    });
+
+    it('merges the newer orders memory holds into a reused list', async () => {
+      const { store, reader, readThrough, advance } = setup();
+      for (let i = 1; i <= 4; i++) reader.add(storedOrder(i, `m${i}`));
+      store.put(storedOrder(3, 'm3'));
+      expect((await readThrough.recent(3)).orders.map((o) => o.id)).toEqual([4, 3, 2]);
+      store.put(storedOrder(5, 'm5')); // ingested after that list was read
+      advance(100);
+      const merged = await readThrough.recent(3);
+      expect(reader.calls.recent).toBe(1);
+      expect(merged.source).toBe('database');
+      expect(merged.orders.map((o) => o.id)).toEqual([5, 4, 3]);
+    });
+
+    it('falls back to memory at the timeout and aborts the query', async () => {
+      const { store, reader, readThrough } = setup({ timeoutMs: 20 });
+      store.put(storedOrder(1, 'm1'));
+      store.put(storedOrder(2, 'm2'));
+      const release = reader.hold();
+      const started = performance.now();
+      const answer = await readThrough.recent(10);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(answer.source).toBe('memory');
+      expect(answer.orders.map((o) => o.id)).toEqual([2, 1]);
+      expect(reader.recentArgs[0]?.options?.signal.aborted).toBe(true);
+      release();
+    });
+
+    it('stops waiting when the request goes away', async () => {
+      const { store, reader, readThrough } = setup();
+      store.put(storedOrder(1, 'm1'));
+      const release = reader.hold();
+      const gone = new AbortController();
+      const answer = readThrough.recent(10, gone.signal);
+      gone.abort(new Error('client closed'));
+      expect((await answer).orders.map((o) => o.id)).toEqual([1]);
+      expect(reader.recentArgs[0]?.options?.signal.aborted).toBe(true);
+      release();
     });
   });
 });

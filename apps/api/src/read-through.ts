@@ -3,6 +3,8 @@ import { createBatchReads, ReadFailure, type ReadLane } from './batch-reads.ts';
 import type { OrderReader, ReadThroughTuning } from './deps.ts';
 import { ApiError } from './http-error.ts';
 import type { Metrics } from './metrics/index.ts';
+import { type OrderSummary, summarize } from './order-summary.ts';
+import { createRecentReads } from './recent-reads.ts';
 
 /** A memory hit (or a cached not-found) answers synchronously; a miss answers with a promise. */
 export type Lookup = StoredOrder | undefined | Promise<StoredOrder | undefined>;
@@ -10,8 +12,14 @@ export type Lookup = StoredOrder | undefined | Promise<StoredOrder | undefined>;
 export type ReadThrough = {
   byUid(uid: string): Lookup;
   byId(id: number): Lookup;
-  /** The newest orders for the page's list; see `recent` below for where they come from. */
-  recent(limit: number): Promise<{ orders: StoredOrder[]; source: 'memory' | 'database' }>;
+  /**
+   * The newest orders' summaries for the page's list; see `recent` below for where they come
+   * from. `signal`: the request's (aborted when its client goes away).
+   */
+  recent(
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ orders: OrderSummary[]; source: 'memory' | 'database' }>;
 };
 
 export type ReadThroughOptions = ReadThroughTuning & {
@@ -28,6 +36,7 @@ export const READ_THROUGH_DEFAULTS = {
   maxQueries: 2,
   maxBatchKeys: 100,
   maxQueuedKeys: 10_000,
+  recentTtlMs: 1000,
 } as const;
 
 /**
@@ -65,6 +74,12 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
     maxQueuedKeys: options.maxQueuedKeys ?? READ_THROUGH_DEFAULTS.maxQueuedKeys,
     timeoutMs,
     ...(metrics ? { onQuery: (keys: number) => metrics.readQueryKeys.observe(keys) } : {}),
+  });
+  const recentReads = createRecentReads({
+    reader,
+    timeoutMs,
+    ttlMs: options.recentTtlMs ?? READ_THROUGH_DEFAULTS.recentTtlMs,
+    now,
   });
 
   function read<K>(load: ReadLane<K>, key: K): Promise<StoredOrder | undefined> {
@@ -164,38 +179,40 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
     byId,
     /**
      * Memory when it holds at least `limit` orders (the usual case: it holds the newest ones this
-     * process consumed); otherwise PostgreSQL, which holds everything memory does and more (after a
-     * start without restore, or with few orders). If PostgreSQL fails, memory's list is the answer.
+     * process consumed); otherwise PostgreSQL's summaries (recent-reads.ts: one query at a time,
+     * shared and reused for `recentTtlMs`, cancelled at `timeoutMs`), merged with what memory
+     * holds, which may be newer than a reused list. If PostgreSQL fails or times out, memory's list
+     * is the answer.
      */
-    async recent(limit) {
-      const fromMemory = store.recent(limit);
-      if (fromMemory.length >= limit) return { orders: fromMemory, source: 'memory' };
+    async recent(limit, signal) {
+      const first = store.recent(limit);
+      if (first.length >= limit) return { orders: first.map(summarize), source: 'memory' };
+      let fromDb: OrderSummary[];
       try {
-        const fromDb = await withTimeout(reader.recent(limit), timeoutMs);
-        if (fromDb.length > fromMemory.length) {
-          return { orders: fromDb.slice(0, limit), source: 'database' };
-        }
+        fromDb = await recentReads.read(limit, signal);
       } catch {
         // Degrade to what memory has; the lookup routes report PostgreSQL trouble as 503.
+        return { orders: store.recent(limit).map(summarize), source: 'memory' };
       }
-      return { orders: fromMemory, source: 'memory' };
+      return newest(store.recent(limit).map(summarize), fromDb, limit);
     },
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  if (!(ms > 0 && Number.isFinite(ms))) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`reader timed out after ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+/**
+ * Memory's summaries with PostgreSQL's, newest (highest id) first, at most `limit`; memory's win
+ * for an id in both (an order keeps its id across versions, and memory's version is never older).
+ */
+function newest(
+  memory: OrderSummary[],
+  database: OrderSummary[],
+  limit: number,
+): { orders: OrderSummary[]; source: 'memory' | 'database' } {
+  const inMemory = new Set<number>();
+  for (const s of memory) inMemory.add(s.id);
+  const extra = database.filter((s) => !inMemory.has(s.id));
+  if (extra.length === 0) return { orders: memory, source: 'memory' };
+  const orders = [...memory, ...extra].sort((a, b) => b.id - a.id).slice(0, limit);
+  const source = orders.some((s) => !inMemory.has(s.id)) ? 'database' : 'memory';
+  return { orders, source };
 }

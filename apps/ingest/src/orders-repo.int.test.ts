@@ -144,13 +144,13 @@ describe('orders repo (real PostgreSQL)', () => {
 
   it('recent() is newest first; newest() yields the newest that fit, oldest first', async () => {
     const recent = await repo.recent(3);
-    expect(recent.map((r) => r.uid)).toEqual(['m-499', 'm-498', 'm-497']);
+    expect(recent.map((r) => r.order_uid)).toEqual(['m-499', 'm-498', 'm-497']);
     const pages: string[][] = [];
     for await (const page of repo.newest({ maxOrders: 7, maxBytes: 1e9, pageSize: 3 })) {
       pages.push(page.map((p) => p.uid));
     }
     expect(pages).toEqual([['m-493', 'm-494', 'm-495'], ['m-496', 'm-497', 'm-498'], ['m-499']]);
-    const one = recent[0]?.body.length ?? 0;
+    const one = (await repo.getByUid('m-499'))?.body.length ?? 0;
     let count = 0;
     for await (const page of repo.newest({ maxOrders: 1000, maxBytes: one * 2.5 })) {
       count += page.length;

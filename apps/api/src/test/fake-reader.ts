@@ -1,5 +1,6 @@
 import type { StoredOrder } from '@orders/store';
-import type { OrderReader } from '../deps.ts';
+import type { OrderReader, RecentReadOptions } from '../deps.ts';
+import { summarize } from '../order-summary.ts';
 
 /**
  * An in-memory OrderReader standing in for PostgreSQL in unit tests: counts calls, can hold
@@ -10,6 +11,8 @@ export type FakeReader = OrderReader & {
   calls: { getByUids: number; getByIds: number; recent: number };
   /** The keys of each query, in call order. */
   batches: { uids: string[][]; ids: number[][] };
+  /** The arguments of each `recent` query, in call order (its signal shows whether it was aborted). */
+  recentArgs: { limit: number; options: RecentReadOptions | undefined }[];
   add(order: StoredOrder): void;
   /** Queries wait until the returned function is called. */
   hold(): () => void;
@@ -22,6 +25,7 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
   const byId = new Map<number, StoredOrder>();
   const calls = { getByUids: 0, getByIds: 0, recent: 0 };
   const batches = { uids: [] as string[][], ids: [] as number[][] };
+  const recentArgs: FakeReader['recentArgs'] = [];
   let gate: Promise<void> | undefined;
   let failure: Error | undefined;
 
@@ -43,6 +47,7 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
   return {
     calls,
     batches,
+    recentArgs,
     add,
     hold() {
       let release = () => {};
@@ -67,9 +72,17 @@ export function createFakeReader(orders: StoredOrder[] = []): FakeReader {
       batches.ids.push([...ids]);
       return answer(() => found(ids.map((id) => byId.get(id))));
     },
-    recent(limit) {
+    // like the real reader, summaries only; held queries stay held when aborted (a reader that
+    // is slow to stop), so tests see the slot kept until it answers
+    recent(limit, options) {
       calls.recent++;
-      return answer(() => [...byId.values()].sort((a, b) => b.id - a.id).slice(0, limit));
+      recentArgs.push({ limit, options });
+      return answer(() =>
+        [...byId.values()]
+          .sort((a, b) => b.id - a.id)
+          .slice(0, limit)
+          .map(summarize),
+      );
     },
   };
 }
