@@ -211,3 +211,223 @@ describe('orders repo (real PostgreSQL)', () => {
     expect(await repo.getByIds([-1])).toEqual([]);
   });
 });
+
+describe('recent(): summaries only, cancelled at its deadline (real PostgreSQL)', () => {
+  let sdb: TestDatabase;
+  let admin: Db;
+  const appName = `orders-recent-${process.pid}`;
+
+  beforeAll(async () => {
+    sdb = await createTestDatabase();
+    admin = createDb({ connectionString: sdb.url, logger: silentLogger, max: 2 });
+    await migrate(admin);
+  });
+
+  afterAll(async () => {
+    await admin?.end();
+    await sdb?.drop();
+  });
+
+  /** What the page's summary says of a stored body (the rules of @orders/api order-summary.ts). */
+  function expected(id: number, body: Buffer): Record<string, unknown> {
+    const o = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const payment = o.payment as Record<string, unknown>;
+    return {
+      id,
+      order_uid: o.order_uid,
+      track_number: o.track_number,
+      date_created: o.date_created,
+      customer_id: o.customer_id,
+      amount: payment.amount,
+      currency: payment.currency,
+      items: (o.items as unknown[]).length,
+    };
+  }
+
+  /** A Db whose checked-out clients record every statement and the rows it returned. */
+  function spied(db: Db): { db: Db; log: { sql: string; rows: Record<string, unknown>[] }[] } {
+    const log: { sql: string; rows: Record<string, unknown>[] }[] = [];
+    const record = async (run: Promise<{ rows: Record<string, unknown>[] }>, sql: string) => {
+      const result = await run;
+      log.push({ sql, rows: result.rows });
+      return result;
+    };
+    return {
+      log,
+      db: {
+        ...db,
+        query: ((sql: string, values?: unknown[]) =>
+          record(db.query(sql, values), sql)) as Db['query'],
+        withClient: (fn) =>
+          db.withClient((client) =>
+            fn({
+              query: ((sql: string, values?: unknown[]) =>
+                record(client.query(sql, values), sql)) as Db['query'],
+            }),
+          ),
+      },
+    };
+  }
+
+  it('returns the newest summaries from data, reading neither the bodies nor whole orders', async () => {
+    const big = 'x'.repeat(100) + 'y'.repeat(399_000); // a ~400 KB order among the newest
+    const orders = [
+      valid('s-1', 0, 1),
+      valid('s-2', 0, 2, { customer_id: 'Zoë "Q" \\ 😀 </script>' }),
+      valid('s-big', 0, 3, { zz_padding: big }),
+      valid('s-4', 0, 4, {
+        items: Array.from({ length: 3 }, () => (makeOrder('x').items as unknown[])[0]),
+      }),
+    ];
+    const written = await admin.transaction((tx) => repo.upsert(tx, orders));
+    const spy = spied(admin);
+    const summaries = createOrdersRepo(spy.db);
+    const list = await summaries.recent(10, {
+      timeoutMs: 5_000,
+      signal: new AbortController().signal,
+    });
+    const want = written.written
+      .map((w, i) => expected(w.id, (orders[i] as ValidOrder).body))
+      .reverse();
+    expect(list).toEqual(want);
+    expect(list[1]?.order_uid).toBe('s-big');
+    expect(list[0]?.items).toBe(3);
+    // what crossed the wire: only the summary columns, a few hundred bytes per row
+    const select = spy.log.find((entry) => /jsonb_to_record/.test(entry.sql));
+    expect(select?.sql).not.toMatch(/\bbody\b/);
+    expect(select?.rows).toHaveLength(4);
+    for (const row of select?.rows ?? []) {
+      expect(Object.keys(row).sort()).toEqual([
+        'amount',
+        'currency',
+        'customer_id',
+        'date_created',
+        'id',
+        'items',
+        'order_uid',
+        'track_number',
+      ]);
+      expect(JSON.stringify(row).length).toBeLessThan(400);
+    }
+    // the bodies are not read at all: blanking them changes nothing
+    await admin.query(`UPDATE orders SET body = ''`);
+    expect(await summaries.recent(10)).toEqual(want);
+    // a field of the wrong type is null, a missing items array counts 0 (as order-summary.ts)
+    await admin.query(
+      `UPDATE orders SET data = (data - 'items') || '{"track_number": 5, "customer_id": null}'::jsonb
+         || jsonb_build_object('payment', (data -> 'payment') || '{"amount": "12"}'::jsonb)
+       WHERE order_uid = 's-1'`,
+    );
+    const odd = (await summaries.recent(10)).find((s) => s.order_uid === 's-1');
+    expect(odd).toEqual({
+      ...want[3],
+      track_number: null,
+      customer_id: null,
+      amount: null,
+      items: 0,
+    });
+    expect(await summaries.recent(2)).toEqual(want.slice(0, 2));
+  });
+
+  it('a query still running at its deadline is cancelled in PostgreSQL, and its connection reused', async () => {
+    // one connection, so the test sees which backend ran the query and that it stays usable
+    const readerDb = createDb({
+      connectionString: sdb.url,
+      logger: silentLogger,
+      max: 1,
+      applicationName: appName,
+    });
+    const holder = createDb({ connectionString: sdb.url, logger: silentLogger, max: 1 });
+    const reader = createOrdersRepo(readerDb);
+    const backends = async () =>
+      (
+        await admin.query<{ pid: number; state: string; wait_event_type: string | null }>(
+          'SELECT pid, state, wait_event_type FROM pg_stat_activity WHERE application_name = $1',
+          [appName],
+        )
+      ).rows;
+    try {
+      await reader.recent(1, { timeoutMs: 5_000, signal: new AbortController().signal });
+      const [before] = await backends();
+      expect(before?.state).toBe('idle');
+      // hold a lock every read of the table waits for, until the test lets go
+      let unlock: () => void = () => {};
+      const locked = new Promise<void>((resolve) => {
+        unlock = resolve;
+      });
+      let lockTaken: () => void = () => {};
+      const taken = new Promise<void>((resolve) => {
+        lockTaken = resolve;
+      });
+      const holding = holder.transaction(async (tx) => {
+        await tx.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
+        lockTaken();
+        await locked;
+      });
+      await taken;
+      try {
+        const started = performance.now();
+        const failure = await reader
+          .recent(10, { timeoutMs: 300, signal: new AbortController().signal })
+          .catch((e: unknown) => e);
+        const took = performance.now() - started;
+        expect(failure).toMatchObject({ code: '57014' }); // canceling statement due to statement timeout
+        expect(took).toBeGreaterThan(250);
+        expect(took).toBeLessThan(2_000);
+        // the lock is still held, and yet nothing of ours waits on it: the query is gone, the
+        // same backend is idle (rolled back and back in the pool, not destroyed)
+        const after = await backends();
+        expect(after).toEqual([{ pid: before?.pid, state: 'idle', wait_event_type: 'Client' }]);
+        const waiting = await admin.query(
+          `SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+           WHERE NOT l.granted AND a.application_name = $1`,
+          [appName],
+        );
+        expect(waiting.rows).toEqual([]);
+      } finally {
+        unlock();
+        await holding;
+      }
+      const list = await reader.recent(2, {
+        timeoutMs: 5_000,
+        signal: new AbortController().signal,
+      });
+      expect(list).toHaveLength(2);
+      expect((await backends()).map((b) => b.pid)).toEqual([before?.pid]);
+    } finally {
+      await holder.end();
+      await readerDb.end();
+    }
+  });
+
+  it('a read whose caller left while it waited for a connection sends no query', async () => {
+    const small = createDb({ connectionString: sdb.url, logger: silentLogger, max: 1 });
+    const spy = spied(small);
+    const reader = createOrdersRepo(spy.db);
+    try {
+      let free: () => void = () => {};
+      const busy = small.withClient(
+        () =>
+          new Promise<void>((resolve) => {
+            free = resolve;
+          }),
+      );
+      const gone = new AbortController();
+      const aborted = reader.recent(5, { timeoutMs: 5_000, signal: gone.signal }).catch((e) => e);
+      const late = reader
+        .recent(5, { timeoutMs: 100, signal: new AbortController().signal })
+        .catch((e: unknown) => e);
+      gone.abort(new Error('every caller gave up'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      free();
+      await busy;
+      expect(await aborted).toMatchObject({ message: 'every caller gave up' });
+      expect(await late).toMatchObject({ message: 'no database connection within 100 ms' });
+      expect(spy.log).toEqual([]);
+      // the connection was given back, not destroyed: the pool still serves
+      expect(await reader.recent(1)).toHaveLength(1);
+    } finally {
+      await small.end();
+    }
+  });
+});

@@ -3,7 +3,13 @@
 // are being written — no 5xx, every answer right (issue 6: "1,000 concurrent requests for present
 // and missing orders").
 import { Agent, request } from 'node:http';
-import { createApp, createMetrics, type Metrics } from '@orders/api';
+import {
+  type ApiDeps,
+  createApp,
+  createMetrics,
+  type Metrics,
+  type OrderReader,
+} from '@orders/api';
 import { createTestDatabase, type TestDatabase } from '@orders/infra';
 import { createOrderStore, type OrderStore, type StoredOrder } from '@orders/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +184,123 @@ describe('read-through over real PostgreSQL', () => {
     } finally {
       agent.destroy();
       await server.close(1_000);
+    }
+  });
+});
+
+describe('/orders/recent over real PostgreSQL', () => {
+  /** The app with nothing in memory (MEMORY_ORDERS_LIMIT=0): every list comes from PostgreSQL. */
+  function emptyMemory(readThrough: ApiDeps['readThrough'] = {}, reader: OrderReader = repo) {
+    const metrics = createMetrics();
+    const app = createApp(
+      {
+        store: createOrderStore({ maxOrders: 0, maxBytes: 0, maxAgeMs: Infinity }),
+        reader,
+        metrics,
+        readiness: () => ({ ready: true, reasons: [] }),
+        getOrderById: true,
+        readThrough,
+      },
+      { page: false },
+    );
+    return app;
+  }
+
+  async function list(app: ReturnType<typeof createApp>, path = '/orders/recent?limit=100') {
+    const res = await app.request(path);
+    expect(res.status).toBe(200);
+    return {
+      source: res.headers.get('x-orders-source'),
+      body: (await res.json()) as { orders: { id: number; order_uid: string }[] },
+    };
+  }
+
+  it("PostgreSQL's summaries are the ones memory gives for the same orders", async () => {
+    const fromDb = await list(emptyMemory());
+    expect(fromDb.source).toBe('database');
+    expect(fromDb.body.orders).toHaveLength(100);
+    // the same orders, read whole and put in memory: the API summarises their bodies itself
+    const ids = fromDb.body.orders.map((o) => o.id);
+    const whole = (await repo.getByIds(ids)).sort((a, b) => a.id - b.id);
+    const store = createOrderStore({ maxOrders: 1000, maxBytes: Infinity, maxAgeMs: Infinity });
+    for (const order of whole) store.put(order);
+    const memoryApp = createApp(
+      {
+        store,
+        reader: repo,
+        metrics: createMetrics(),
+        readiness: () => ({ ready: true, reasons: [] }),
+        getOrderById: true,
+      },
+      { page: false },
+    );
+    const fromMemory = await list(memoryApp);
+    expect(fromMemory.source).toBe('memory');
+    expect(fromMemory.body).toEqual(fromDb.body);
+  });
+
+  it('a crowd of 64 concurrent requests costs one query while batches are written', async () => {
+    let queries = 0;
+    const counted: OrderReader = {
+      getByUids: (uids) => repo.getByUids(uids),
+      getByIds: (ids) => repo.getByIds(ids),
+      recent: (limit, options) => {
+        queries++;
+        return repo.recent(limit, options);
+      },
+    };
+    const app = emptyMemory({}, counted);
+    const crowd = Promise.all(Array.from({ length: 64 }, () => list(app, '/orders/recent')));
+    const writes = writeWhile(crowd);
+    const answers = await crowd;
+    await writes; // two writers upserted on the same pool meanwhile
+    expect(answers.map((a) => a.source)).toEqual(Array(64).fill('database'));
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect(queries).toBe(1);
+  });
+
+  it('a list PostgreSQL cannot give within the timeout is memory, and the query is gone', async () => {
+    const app = emptyMemory({ timeoutMs: 300 });
+    const holder = createDb({ connectionString: database.url, logger: silentLogger, max: 1 });
+    const running = async () =>
+      (
+        await db.query<{ state: string }>(
+          `SELECT state FROM pg_stat_activity
+           WHERE datname = current_database() AND query LIKE '%jsonb_to_record%'
+             AND pid <> pg_backend_pid()`,
+        )
+      ).rows;
+    let unlock: () => void = () => {};
+    const locked = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
+    let lockTaken: () => void = () => {};
+    const taken = new Promise<void>((resolve) => {
+      lockTaken = resolve;
+    });
+    const holding = holder.transaction(async (tx) => {
+      await tx.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE'); // every read waits for it
+      lockTaken();
+      await locked;
+    });
+    try {
+      await taken;
+      const started = performance.now();
+      const answer = await list(app, '/orders/recent?limit=10');
+      expect(performance.now() - started).toBeLessThan(2_000);
+      expect(answer).toEqual({ source: 'memory', body: { orders: [] } });
+      // still locked: a query left running would be waiting on the lock ('active')
+      const deadline = Date.now() + 2_000;
+      let states = await running();
+      while (states.some((r) => r.state !== 'idle') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        states = await running();
+      }
+      expect(states.filter((r) => r.state !== 'idle')).toEqual([]);
+    } finally {
+      unlock();
+      await holding;
+      await holder.end();
     }
   });
 });
