@@ -34,6 +34,7 @@ function dbAt(port: number): Db {
   return createDb({
     connectionString: `postgres://u:p@127.0.0.1:${port}/d`,
     logger: silentLogger,
+    max: 2,
     pingTimeoutMillis: 300,
   });
 }

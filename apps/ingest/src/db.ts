@@ -1,4 +1,4 @@
-// The only module that imports `pg`. Rules from docs/reliability-notes §(c): a pool 'error'
+// The only module that imports `pg`. A pool 'error'
 // listener (an idle client's backend dying must not crash the process), a per-client listener while
 // checked out, release(err) so a broken client is destroyed, timeouts everywhere, keepAlive, and an
 // application_name that fault tests can target with pg_terminate_backend.
@@ -32,8 +32,8 @@ export type DbOptions = {
   connectionString: string;
   /** default 'orders-ingest' */
   applicationName?: string;
-  /** pool size; must cover partitionsConsumedConcurrently + HTTP read-through */
-  max?: number;
+  /** pool size (DB_POOL_MAX); must cover partitionsConsumedConcurrently + HTTP read-through */
+  max: number;
   connectionTimeoutMillis?: number;
   /** server-side statement_timeout and client-side query_timeout */
   statementTimeoutMillis?: number;
@@ -60,7 +60,7 @@ export function createDb(options: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     application_name: applicationName,
-    max: options.max ?? 10,
+    max: options.max,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
     statement_timeout: statementTimeout,
@@ -152,27 +152,4 @@ export function createDb(options: DbOptions): Db {
       await Promise.all([pool.end(), pingPool?.end()]);
     },
   };
-}
-
-/**
- * Errors worth retrying (server gone, connection lost, timeouts, deadlock, serialization) versus
- * programming or data errors. Retrying never hurts correctness here (the upsert is idempotent), so
- * the distinction only chooses log wording; everything is retried with backoff.
- */
-export function describeDbError(err: unknown): { code: string; message: string } {
-  const e = err as { code?: unknown; message?: unknown };
-  return {
-    code: typeof e?.code === 'string' ? e.code : 'unknown',
-    message: typeof e?.message === 'string' ? e.message : String(err),
-  };
-}
-
-/**
- * PostgreSQL refused the data itself (SQLSTATE class 22 data exception, 23 integrity constraint
- * violation, 54 program limit exceeded): retrying the same rows can never succeed. Everything
- * else (connection loss, timeouts, 40P01 deadlock, 57P01 shutdown…) is transient.
- */
-export function isDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && /^(22|23|54)[0-9A-Z]{3}$/.test(code);
 }

@@ -10,20 +10,15 @@
 // backoff, when Kafka delivers it again. It does not wait inside eachBatch: kafkajs fetches again
 // only once every batch of the previous fetch has returned, so one batch retrying in place held
 // up every partition on its broker.
-import type { OrderStore, StoredOrder } from '@orders/store';
+import type { OrderStore } from '@orders/store';
 import { createBatchDecoder } from './batch-decoder.ts';
 import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
-import { describeDbError, isDataError } from './db.ts';
+import { classifyDbError } from './db-error.ts';
 import type { DeadLetterSink, PublishOutcome } from './dead-letters.ts';
-import {
-  type DeadLetter,
-  type HandledBatch,
-  rejectedByDatabase,
-  type ValidOrder,
-} from './handle-batch.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
+import { createOrderWriter } from './order-writer.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
 
 export type Backoff = { baseMs: number; capMs: number };
@@ -98,6 +93,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   let batchNumber = 0;
   // shared by every partition's batches: they decode one at a time (batch-decoder.ts)
   const decoder = createBatchDecoder({ maxBytes: options.maxMessageBytes });
+  const writer = createOrderWriter({
+    db: options.db,
+    repo: options.repo,
+    store: options.store,
+    upsertChunk: options.upsertChunk,
+    logger: log,
+  });
 
   // Partitions whose last batch failed, each paused until its resume; logged once per state
   // change of the whole (first failing, none failing), not per retry.
@@ -144,106 +146,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     options.onRecovered?.();
   }
 
-  async function writeToPostgres(valid: ValidOrder[]): Promise<UpsertOutcome> {
-    return options.db.transaction(async (tx) => {
-      if (valid.length <= options.upsertChunk) return options.repo.upsert(tx, valid);
-      const total: UpsertOutcome = {
-        written: [],
-        inserted: 0,
-        updated: 0,
-        unchanged: 0,
-        skipped: 0,
-      };
-      for (let i = 0; i < valid.length; i += options.upsertChunk) {
-        const part = await options.repo.upsert(tx, valid.slice(i, i + options.upsertChunk));
-        for (const w of part.written) total.written.push(w);
-        total.inserted += part.inserted;
-        total.updated += part.updated;
-        total.unchanged += part.unchanged;
-        total.skipped += part.skipped;
-      }
-      return total;
-    });
-  }
-
-  // Kafka Connect's JDBC sink does the same: when the batch statement fails on the data, unwrap
-  // the batch and dead-letter the errant record. Each row in its own transaction; a row refused
-  // as data becomes a dead letter, any other failure propagates (transient: the batch retries).
-  async function writeRowByRow(
-    valid: ValidOrder[],
-  ): Promise<{ outcome: UpsertOutcome; rejected: DeadLetter[] }> {
-    const outcome: UpsertOutcome = {
-      written: [],
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      skipped: 0,
-    };
-    const rejected: DeadLetter[] = [];
-    for (const order of valid) {
-      try {
-        const one = await options.db.transaction((tx) => options.repo.upsert(tx, [order]));
-        for (const w of one.written) outcome.written.push(w);
-        outcome.inserted += one.inserted;
-        outcome.updated += one.updated;
-        outcome.unchanged += one.unchanged;
-        outcome.skipped += one.skipped;
-      } catch (err) {
-        if (!isDataError(err)) throw err;
-        const { code, message } = describeDbError(err);
-        rejected.push(rejectedByDatabase(order, code, message));
-      }
-    }
-    if (rejected.length > 0) {
-      log.warn('postgres refused orders as data, dead-lettering them', {
-        count: rejected.length,
-        codes: [...new Set(rejected.map((r) => r.problems[0]?.message.slice(9, 14)))],
-      });
-    }
-    return { outcome, rejected };
-  }
-
-  // A skipped row: PostgreSQL already holds this version or a newer one — a redelivery, whose newer
-  // version may have been written meanwhile by another instance (the partition's previous owner
-  // finishing a batch after it was dropped from the group). A copy in memory may then be older than
-  // PostgreSQL's and would never be replaced: take PostgreSQL's version (one query, only for the
-  // skipped uids held in memory, i.e. only on redeliveries); when it cannot be read, drop the copy
-  // and let reads go through.
-  async function refreshSkipped(valid: ValidOrder[], outcome: UpsertOutcome): Promise<void> {
-    const written = new Set(outcome.written.map((w) => w.uid));
-    const held = new Map<string, ValidOrder>();
-    for (const v of valid) {
-      if (!written.has(v.uid) && options.store.getByUid(v.uid)) held.set(v.uid, v);
-    }
-    if (held.size === 0) return;
-    let rows: StoredOrder[] = [];
-    try {
-      rows = await options.repo.getByUids([...held.keys()]);
-    } catch (err) {
-      log.debug('refreshing skipped orders failed, dropping them from memory', describe(err));
-    }
-    for (const row of rows) {
-      // stored from another partition (unkeyed producer): not this partition's to hold
-      if (row.partition === held.get(row.uid)?.partition) options.store.put(row);
-      else options.store.remove(row.uid);
-      held.delete(row.uid);
-    }
-    for (const uid of held.keys()) options.store.remove(uid);
-  }
-
-  // The orders in one transaction; when PostgreSQL refuses one as data, row by row, the refused
-  // ones joining the batch's dead letters.
-  async function writeOrders(handled: HandledBatch): Promise<UpsertOutcome> {
-    try {
-      return await writeToPostgres(handled.valid);
-    } catch (err) {
-      if (!isDataError(err)) throw err;
-    }
-    const isolated = await writeRowByRow(handled.valid);
-    for (const r of isolated.rejected) handled.deadLetters.push(r);
-    return isolated.outcome;
-  }
-
   async function processBatch(batch: BatchControl): Promise<void> {
     const first = batch.messages[0];
     const last = batch.messages[batch.messages.length - 1];
@@ -258,14 +160,13 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let letters: PublishOutcome | undefined;
     try {
       try {
-        written = await writeOrders(handled);
+        written = await writer.write(handled);
       } catch (err) {
         return retryLater(batch, 'postgres', err);
       }
       batchNumber++;
       // the rows are durable now: the store may show them (never before COMMIT)
-      putInStore(options.store, handled.valid, written);
-      if (written.skipped > 0) await refreshSkipped(handled.valid, written);
+      await writer.remember(handled.valid, written);
       options.afterCommit?.(batchNumber);
       if (handled.deadLetters.length > 0) {
         try {
@@ -325,25 +226,6 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   };
 }
 
-/** Only rows the upsert actually wrote: a skipped older replay must not replace a newer version. */
-function putInStore(store: OrderStore, valid: ValidOrder[], outcome: UpsertOutcome): void {
-  if (outcome.written.length === 0) return;
-  const byUid = new Map<string, ValidOrder>();
-  for (const v of valid) byUid.set(v.uid, v);
-  for (const w of outcome.written) {
-    const v = byUid.get(w.uid);
-    if (!v) continue;
-    store.put({
-      id: w.id,
-      uid: v.uid,
-      body: v.body,
-      etag: v.etag,
-      dateCreated: v.dateCreated ?? 0,
-      partition: v.partition,
-    });
-  }
-}
-
 // A failed heartbeat (a rebalance in progress, the coordinator moving) is left to the batch's own
 // heartbeat at its end, which throws and makes kafkajs rejoin once the batch is done, as before.
 function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
@@ -354,6 +236,6 @@ function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
 }
 
 function describe(err: unknown) {
-  const { code, message } = describeDbError(err);
+  const { code, message } = classifyDbError(err);
   return { err: { code, message } };
 }

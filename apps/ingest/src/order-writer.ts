@@ -1,0 +1,161 @@
+// A batch's valid orders into PostgreSQL, then into memory. One transaction holds the batch (a
+// multi-row idempotent upsert per `upsertChunk` rows); the memory store sees only rows the upsert
+// wrote, and only after COMMIT (a crash between the two must not serve an order that is not
+// durable).
+import type { OrderStore, StoredOrder } from '@orders/store';
+import type { Db } from './db.ts';
+import { classifyDbError } from './db-error.ts';
+import {
+  type DeadLetter,
+  type HandledBatch,
+  rejectedByDatabase,
+  type ValidOrder,
+} from './handle-batch.ts';
+import type { Logger } from './logger.ts';
+import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+
+export type OrderWriter = {
+  /**
+   * Writes the batch's valid orders. When PostgreSQL refuses the statement as data, each row is
+   * written on its own and the refused ones join `handled.deadLetters`. A transient failure throws.
+   */
+  write(handled: HandledBatch): Promise<UpsertOutcome>;
+  /** after COMMIT: the written rows into memory; skipped rows held in memory refreshed */
+  remember(valid: ValidOrder[], outcome: UpsertOutcome): Promise<void>;
+};
+
+export type OrderWriterOptions = {
+  db: Db;
+  repo: OrdersRepo;
+  store: OrderStore;
+  /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
+  upsertChunk: number;
+  logger: Logger;
+};
+
+const emptyOutcome = (): UpsertOutcome => ({
+  written: [],
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  skipped: 0,
+});
+
+function add(total: UpsertOutcome, part: UpsertOutcome): void {
+  for (const w of part.written) total.written.push(w);
+  total.inserted += part.inserted;
+  total.updated += part.updated;
+  total.unchanged += part.unchanged;
+  total.skipped += part.skipped;
+}
+
+export function createOrderWriter(o: OrderWriterOptions): OrderWriter {
+  const { db, repo, store, logger: log } = o;
+
+  function writeAll(valid: ValidOrder[]): Promise<UpsertOutcome> {
+    return db.transaction(async (tx) => {
+      if (valid.length <= o.upsertChunk) return repo.upsert(tx, valid);
+      const total = emptyOutcome();
+      for (let i = 0; i < valid.length; i += o.upsertChunk) {
+        add(total, await repo.upsert(tx, valid.slice(i, i + o.upsertChunk)));
+      }
+      return total;
+    });
+  }
+
+  // Kafka Connect's JDBC sink does the same: when the batch statement fails on the data, unwrap
+  // the batch and dead-letter the errant record. Each row in its own transaction; a row refused
+  // as data becomes a dead letter, any other failure propagates (transient: the batch retries).
+  async function writeRowByRow(
+    valid: ValidOrder[],
+  ): Promise<{ outcome: UpsertOutcome; rejected: DeadLetter[] }> {
+    const outcome = emptyOutcome();
+    const rejected: DeadLetter[] = [];
+    const codes = new Set<string>();
+    for (const order of valid) {
+      try {
+        add(outcome, await db.transaction((tx) => repo.upsert(tx, [order])));
+      } catch (err) {
+        const e = classifyDbError(err);
+        if (e.kind !== 'data') throw err;
+        const code = e.sqlstate ?? 'unknown';
+        codes.add(code);
+        rejected.push(rejectedByDatabase(order, code, e.message));
+      }
+    }
+    if (rejected.length > 0) {
+      log.warn('postgres refused orders as data, dead-lettering them', {
+        count: rejected.length,
+        codes: [...codes],
+      });
+    }
+    return { outcome, rejected };
+  }
+
+  // A skipped row: PostgreSQL already holds this version or a newer one — a redelivery, whose newer
+  // version may have been written meanwhile by another instance (the partition's previous owner
+  // finishing a batch after it was dropped from the group). A copy in memory may then be older than
+  // PostgreSQL's and would never be replaced: take PostgreSQL's version (one query, only for the
+  // skipped uids held in memory, i.e. only on redeliveries); when it cannot be read, drop the copy
+  // and let reads go through.
+  async function refreshSkipped(valid: ValidOrder[], outcome: UpsertOutcome): Promise<void> {
+    const written = new Set(outcome.written.map((w) => w.uid));
+    const held = new Map<string, ValidOrder>();
+    for (const v of valid) {
+      if (!written.has(v.uid) && store.getByUid(v.uid)) held.set(v.uid, v);
+    }
+    if (held.size === 0) return;
+    let rows: StoredOrder[] = [];
+    try {
+      rows = await repo.getByUids([...held.keys()]);
+    } catch (err) {
+      const { code, message } = classifyDbError(err);
+      log.debug('refreshing skipped orders failed, dropping them from memory', {
+        err: { code, message },
+      });
+    }
+    for (const row of rows) {
+      // stored from another partition (unkeyed producer): not this partition's to hold
+      if (row.partition === held.get(row.uid)?.partition) store.put(row);
+      else store.remove(row.uid);
+      held.delete(row.uid);
+    }
+    for (const uid of held.keys()) store.remove(uid);
+  }
+
+  return {
+    async write(handled) {
+      try {
+        return await writeAll(handled.valid);
+      } catch (err) {
+        if (classifyDbError(err).kind !== 'data') throw err;
+      }
+      const isolated = await writeRowByRow(handled.valid);
+      for (const r of isolated.rejected) handled.deadLetters.push(r);
+      return isolated.outcome;
+    },
+    async remember(valid, outcome) {
+      putInStore(store, valid, outcome);
+      if (outcome.skipped > 0) await refreshSkipped(valid, outcome);
+    },
+  };
+}
+
+/** Only rows the upsert actually wrote: a skipped older replay must not replace a newer version. */
+function putInStore(store: OrderStore, valid: ValidOrder[], outcome: UpsertOutcome): void {
+  if (outcome.written.length === 0) return;
+  const byUid = new Map<string, ValidOrder>();
+  for (const v of valid) byUid.set(v.uid, v);
+  for (const w of outcome.written) {
+    const v = byUid.get(w.uid);
+    if (!v) continue;
+    store.put({
+      id: w.id,
+      uid: v.uid,
+      body: v.body,
+      etag: v.etag,
+      dateCreated: v.dateCreated ?? 0,
+      partition: v.partition,
+    });
+  }
+}
