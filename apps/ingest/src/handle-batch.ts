@@ -1,7 +1,7 @@
 // Pure: one Kafka batch (one topic-partition) → the valid orders to upsert and the dead letters to
 // publish. No I/O, never throws on bad input: a bad message is data, not an exception, so it can
 // never block its partition.
-import { decodeAndEncodeOrder, type Problem, type RejectReason } from '@orders/model';
+import { type DeadLetterReason, decodeAndEncodeOrder, type Problem } from '@orders/model';
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
@@ -37,13 +37,6 @@ export type ValidOrder = {
     headers?: Record<string, HeaderValue>;
   };
 };
-
-/**
- * Why a message was dead-lettered: a decode reason of @orders/model, or `rejected_by_database` for
- * an order the model accepted but PostgreSQL refused as data (SQLSTATE class 22/23/54), isolated row
- * by row so it cannot block its partition.
- */
-export type DeadLetterReason = RejectReason | 'rejected_by_database';
 
 export type DeadLetter = {
   reason: DeadLetterReason;

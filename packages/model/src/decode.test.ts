@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeOrder } from './decode.ts';
+import { DEAD_LETTER_REASONS, decodeOrder, REJECT_REASONS } from './decode.ts';
 import { sampleBytes, sampleJson, sampleOrder } from './testing.ts';
 
 const opts = { maxBytes: 64 * 1024 };
@@ -126,5 +126,18 @@ describe('decodeOrder', () => {
     expect(object).toMatchObject({ ok: false, reason: 'invalid_order' });
     expect(object.ok ? [] : object.problems[0]).toMatchObject({ code: 'too_deep' });
     expect(decodeOrder(bytes(deepArray), big)).toMatchObject({ ok: false, reason: 'not_object' });
+  });
+
+  it('answers only the reasons REJECT_REASONS lists, and each of them', () => {
+    const seen = new Set(
+      [null, bytes('x'.repeat(opts.maxBytes + 1)), bytes('{'), bytes('[]'), bytes('{}')].map(
+        (value) => {
+          const result = decodeOrder(value, opts);
+          return result.ok ? 'ok' : result.reason;
+        },
+      ),
+    );
+    expect([...seen]).toEqual([...REJECT_REASONS]);
+    expect(DEAD_LETTER_REASONS).toEqual([...REJECT_REASONS, 'rejected_by_database']);
   });
 });

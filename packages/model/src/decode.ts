@@ -6,7 +6,24 @@ import type { Order } from './order.ts';
 import { type Problem, safeMessage } from './problem.ts';
 import { validateChecked } from './validate.ts';
 
-export type RejectReason = 'empty' | 'too_large' | 'not_json' | 'not_object' | 'invalid_order';
+/** Why `decodeOrder` refused a message, in the order of its checks. */
+export const REJECT_REASONS = [
+  'empty',
+  'too_large',
+  'not_json',
+  'not_object',
+  'invalid_order',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/**
+ * Why a message was dead-lettered (the DLQ's `x-dlq-reason`, the `reason` label of
+ * `orders_invalid_total`): a `RejectReason`, or `rejected_by_database` for an order the model
+ * accepted but PostgreSQL refused as data (SQLSTATE class 22/23/54), isolated row by row so it
+ * cannot block its partition.
+ */
+export const DEAD_LETTER_REASONS = [...REJECT_REASONS, 'rejected_by_database'] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 type Rejected = { ok: false; reason: RejectReason; problems: Problem[] };
 

@@ -1,9 +1,12 @@
 export { canonicalJson, type EncodedOrder, encodeOrder } from './canonical.ts';
 export {
+  DEAD_LETTER_REASONS,
+  type DeadLetterReason,
   type DecodeAndEncodeResult,
   type DecodeResult,
   decodeAndEncodeOrder,
   decodeOrder,
+  REJECT_REASONS,
   type RejectReason,
 } from './decode.ts';
 export { orderJsonSchema } from './json-schema.ts';
