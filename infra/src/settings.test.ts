@@ -1,3 +1,4 @@
+import { loadConfig } from '@orders/config';
 import { describe, expect, it } from 'vitest';
 import { InfraError } from './errors.ts';
 import { isLoopback, postgresUrl, readInfraSettings } from './settings.ts';
@@ -21,17 +22,27 @@ describe('readInfraSettings', () => {
       POSTGRES_USER: 'u',
       POSTGRES_PASSWORD: ' ',
       DB_PORT: '5433',
-      KAFKA_BROKERS: '127.0.0.1:19092, localhost:19093,',
+      KAFKA_BROKERS: ' 127.0.0.1:19092, localhost:19093',
     });
     expect(settings.postgres).toMatchObject({ user: 'u', password: 'orders', port: 5433 });
     expect(settings.kafka.brokers).toEqual(['127.0.0.1:19092', 'localhost:19093']);
   });
 
+  it('ignores invalid variables it does not read', () => {
+    expect(readInfraSettings({ SERVER_PORT: 'http', MEMORY_MAX_AGE: '14' }).postgres.port).toBe(
+      5432,
+    );
+  });
+
+  // the values ingest refuses too (the same rules: @orders/config)
   it.each([
     ['DB_PORT', 'abc'],
     ['DB_PORT', '70000'],
+    ['DB_PORT', '5432.0'],
     ['KAFKA_BROKERS', 'no-port'],
     ['KAFKA_BROKERS', 'host:0'],
+    ['KAFKA_BROKERS', '127.0.0.1:9092,'],
+    ['DB_HOST', 'bad host'],
   ])('rejects %s=%s with a bad_setting error naming the variable', (name, value) => {
     let caught: unknown;
     try {
@@ -50,7 +61,20 @@ describe('postgresUrl', () => {
       { user: 'a@b', password: 'p:/w', database: 'd b', host: '::1', port: 5 },
       'other',
     );
-    expect(url).toBe('postgres://a%40b:p%3A%2Fw@[::1]:5/other');
+    expect(url).toBe('postgresql://a%40b:p%3A%2Fw@[::1]:5/other');
+  });
+
+  it('is the connection string loadConfig builds from the same settings', () => {
+    const env = {
+      POSTGRES_USER: 'a@b',
+      POSTGRES_PASSWORD: 'p w',
+      DB_HOST: '/run/pg',
+      DB_PORT: '5',
+    };
+    const loaded = loadConfig(env);
+    expect(loaded.ok && loaded.config.postgres.connectionString).toBe(
+      postgresUrl(readInfraSettings(env).postgres),
+    );
   });
 });
 

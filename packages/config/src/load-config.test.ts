@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from './config.ts';
 import type { ConfigError } from './config-error.ts';
-import { type Env, loadConfig } from './load-config.ts';
+import { defaultConfig, type Env, loadConfig } from './load-config.ts';
 import { variableList } from './variables.ts';
 
 function load(env: Env): Config {
@@ -16,7 +16,7 @@ function fail(env: Env): ConfigError {
   return result.error;
 }
 
-describe('defaults (issue 2)', () => {
+describe('defaults', () => {
   it('an empty environment gives the documented defaults', () => {
     const config = load({});
     expect(config).toEqual({
@@ -85,6 +85,15 @@ describe('defaults (issue 2)', () => {
     process.env.SERVER_PORT = '4999';
     try {
       expect(load({}).server.port).toBe(3000);
+    } finally {
+      delete process.env.SERVER_PORT;
+    }
+  });
+
+  it('defaultConfig() is the config of an empty environment, whatever process.env holds', () => {
+    process.env.SERVER_PORT = '4999';
+    try {
+      expect(defaultConfig()).toEqual(load({}));
     } finally {
       delete process.env.SERVER_PORT;
     }

@@ -3,8 +3,8 @@ import { ConfigError, type ConfigIssue } from './config-error.ts';
 import { displayValue } from './mask.ts';
 import { topicName } from './parsers.ts';
 import { describeUrl, partsToUrl, toConnectionString } from './postgres-url.ts';
+import { type Env, readVariable, type Source } from './source.ts';
 import {
-  type VariableEntry,
   type VariableName,
   type VariableSpec,
   type VariableValues,
@@ -12,14 +12,11 @@ import {
   variables,
 } from './variables.ts';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from './source.ts';
 
 export type LoadConfigResult =
   | { ok: true; config: Config; warnings: string[] }
   | { ok: false; error: ConfigError; warnings: string[] };
-
-/** Where a value came from: the name actually set (maybe a deprecated alias) and its raw text. */
-type Source = { name: string; raw: string };
 
 /**
  * Parses every variable once from `env` (pass `process.env` from an app's main.ts; this package
@@ -34,21 +31,13 @@ export function loadConfig(env: Env): LoadConfigResult {
   const failed = new Set<VariableName>();
 
   for (const spec of variableList) {
-    const source = readSource(env, spec, warnings);
-    const raw = source?.raw ?? spec.default;
-    if (source) sources[spec.name] = source;
-    if (raw === undefined) continue;
-    const parsed = spec.parser.parse(raw);
-    if (parsed.ok) {
-      values[spec.name] = parsed.value;
-    } else {
+    const read = readVariable(env, spec, warnings);
+    if (read.source) sources[spec.name] = read.source;
+    if (read.status === 'ok') {
+      values[spec.name] = read.value;
+    } else if (read.status === 'invalid') {
       failed.add(spec.name);
-      issues.push({
-        code: 'invalid',
-        name: source?.name ?? spec.name,
-        expected: parsed.expected ?? spec.parser.expected,
-        value: displayValue(raw, spec.secret),
-      });
+      issues.push(read.issue);
     }
   }
   warnings.push(...nearMisses(env));
@@ -87,31 +76,19 @@ export function loadConfig(env: Env): LoadConfigResult {
   return { ok: true, config: buildConfig(v), warnings };
 }
 
+/**
+ * The configuration of an empty environment, every variable at its default: for tests and
+ * benchmarks that run a component as it ships (a test asserts the defaults load).
+ */
+export function defaultConfig(): Config {
+  const loaded = loadConfig({});
+  if (!loaded.ok) throw loaded.error;
+  return loaded.config;
+}
+
 function secretOf(name: VariableName): VariableSpec<unknown>['secret'] {
   const spec: VariableSpec<unknown> = variables[name];
   return spec.secret;
-}
-
-function readSource(env: Env, spec: VariableEntry, warnings: string[]): Source | undefined {
-  const own = present(env, spec.name, spec.secret !== undefined);
-  for (const alias of spec.aliases ?? []) {
-    const old = present(env, alias, spec.secret !== undefined);
-    if (old === undefined) continue;
-    if (own !== undefined) {
-      warnings.push(`${alias} is deprecated and ignored because ${spec.name} is set`);
-      continue;
-    }
-    warnings.push(`${alias} is deprecated: use ${spec.name}`);
-    return { name: alias, raw: old };
-  }
-  return own === undefined ? undefined : { name: spec.name, raw: own };
-}
-
-/** Unset and empty (or blank) count as not set; values are trimmed except secrets. */
-function present(env: Env, name: string, verbatim: boolean): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return undefined;
-  return verbatim ? raw : raw.trim();
 }
 
 type CheckContext = {

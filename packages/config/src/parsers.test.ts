@@ -7,6 +7,7 @@ import {
   host,
   integer,
   oneOf,
+  parseBrokerAddress,
   pemOrPath,
   port,
   postgresHost,
@@ -105,6 +106,20 @@ describe('ratio', () => {
   ])('reads %s', (raw, expected) => expect(value(ratio.parse(raw))).toBe(expected));
   it.each(['1.01', '-0.1', '5%', 'half', '1e-2', ''])('rejects %j', (raw) =>
     expect(ratio.parse(raw).ok).toBe(false),
+  );
+});
+
+describe('parseBrokerAddress', () => {
+  it('splits host and port', () => {
+    expect(parseBrokerAddress('kafka-1.example.com:9093')).toEqual({
+      host: 'kafka-1.example.com',
+      port: 9093,
+    });
+    expect(parseBrokerAddress('10.0.0.2:19092')).toEqual({ host: '10.0.0.2', port: 19092 });
+  });
+  it.each(['a', 'a:', ':9092', 'a:0', 'a:70000', '[::1]:9092', '::1:9092', 'a b:1', ' a:1'])(
+    'is undefined for %j',
+    (raw) => expect(parseBrokerAddress(raw)).toBeUndefined(),
   );
 });
 

@@ -173,20 +173,24 @@ export const postgresHost: Parser<string> = {
 };
 
 /**
- * `host:port,host:port`. IPv6 literals are refused because kafkajs splits broker strings on ':'.
+ * One broker of KAFKA_BROKERS, `host:port` (a host name or an IPv4 address: IPv6 literals are
+ * refused because kafkajs splits broker strings on ':'), or undefined when it is not one.
  */
+export function parseBrokerAddress(entry: string): { host: string; port: number } | undefined {
+  const match = /^([^:]+):(\d+)$/.exec(entry);
+  if (match?.[1] === undefined || match[2] === undefined) return undefined;
+  if (!isHostname(match[1]) && isIP(match[1]) !== 4) return undefined;
+  const parsed = port.parse(match[2]);
+  return parsed.ok ? { host: match[1], port: parsed.value } : undefined;
+}
+
+/** `host:port,host:port`, each entry as parseBrokerAddress reads it. */
 export const brokerList: Parser<string[]> = {
   expected: 'a comma-separated list of host:port (host name or IPv4 address, port 1 to 65535)',
   parse(raw) {
     const entries = raw.split(',').map((s) => s.trim());
     for (const entry of entries) {
-      const match = /^([^:]+):(\d+)$/.exec(entry);
-      const ok =
-        match?.[1] !== undefined &&
-        match[2] !== undefined &&
-        (isHostname(match[1]) || isIP(match[1]) === 4) &&
-        port.parse(match[2]).ok;
-      if (!ok) {
+      if (parseBrokerAddress(entry) === undefined) {
         return {
           ok: false,
           expected: `${brokerList.expected}; "${entry}" is not one`,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { postgresUrl, readPostgresUrl } from './postgres-url.ts';
+import { postgresConnectionString, postgresUrl, readPostgresUrl } from './postgres-url.ts';
 
 const NO_SCHEME = 'does not start with postgres:// or postgresql://';
 
 describe('readPostgresUrl', () => {
   it.each([
-    // The shapes of issue 17 and a bare password.
+    // A missing or mistyped scheme, a missing host, and a bare password.
     ['postgres:/orders:S3cret@127.0.0.1/db', NO_SCHEME],
     ['postgresql:orders:S3cret@h/db', NO_SCHEME],
     ['postgres//orders:S3cret@h/db', NO_SCHEME],
@@ -59,5 +59,30 @@ describe('postgresUrl', () => {
       ok: false,
       expected: `${postgresUrl.expected}; the value ${NO_SCHEME}`,
     });
+  });
+});
+
+describe('postgresConnectionString', () => {
+  it('percent-encodes the parts and brackets an IPv6 host', () => {
+    expect(
+      postgresConnectionString({
+        user: 'a@b',
+        password: 'p:/w',
+        database: 'd b',
+        host: '::1',
+        port: 5,
+      }),
+    ).toBe('postgresql://a%40b:p%3A%2Fw@[::1]:5/d%20b');
+  });
+  it('puts a Unix socket directory in host=, as pg reads it', () => {
+    expect(
+      postgresConnectionString({
+        user: 'u',
+        password: 'p',
+        database: 'd',
+        host: '/var/run/postgresql',
+        port: 5433,
+      }),
+    ).toBe('postgresql://u:p@/d?host=%2Fvar%2Frun%2Fpostgresql&port=5433');
   });
 });

@@ -150,6 +150,14 @@ export function toConnectionString(url: URL): string {
   return url.href.replace(`@${PLACEHOLDER_HOST}/`, '@/');
 }
 
+/**
+ * The connection string loadConfig builds from the POSTGRES_ and DB_ variables (before any TLS
+ * parameter), for tools that connect as the configured role to its database or another one.
+ */
+export function postgresConnectionString(parts: PostgresParts): string {
+  return toConnectionString(partsToUrl(parts));
+}
+
 /** Host, port, database and user of a URL, for logs; the defaults are libpq's. */
 export function describeUrl(url: URL): {
   host: string;

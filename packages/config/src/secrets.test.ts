@@ -1,4 +1,4 @@
-// Issue 17: no secret reaches a message, a warning or a log line, however it was mistyped. Fixed
+// No secret reaches a message, a warning or a log line, however it was mistyped. Fixed
 // cases for each shape, then a property-style sweep: seeded random passwords in many shapes.
 import { describe, expect, it } from 'vitest';
 import { readKafkaSsl } from './kafka-ssl.ts';
