@@ -1,0 +1,168 @@
+// The consumer group as the pipeline uses it: batches handed over with explicit offset control
+// (no auto-resolve, no auto-commit), joins and crashes reported, lag from admin offsets. Callers
+// see the small client-free types below, never the client's payload.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { Admin, KafkaClient } from './client.ts';
+import { readGroupOffsets } from './offsets.ts';
+
+export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
+
+/** A consumed message, as far as this repository reads it. */
+export type InboundMessage = {
+  key: Buffer | null;
+  value: Buffer | null;
+  offset: string;
+  /** epoch ms as a string */
+  timestamp: string;
+  headers?: Record<string, HeaderValue>;
+};
+
+/** What the pipeline may do with the batch in hand. */
+export type BatchControl = {
+  topic: string;
+  partition: number;
+  messages: InboundMessage[];
+  /** the consumer's fetch position moves past `offset` (nothing is committed) */
+  resolveOffset(offset: string): void;
+  commitOffsetsIfNecessary(): Promise<void>;
+  /**
+   * Commit exactly `offset` for this partition now and wait for the answer (kafkajs skips it once
+   * the consumer is stopping). The coordinator handles one connection's requests in order: once
+   * this returns, no commit of this partition sent earlier can still land after it.
+   */
+  commitOffset(offset: string): Promise<void>;
+  heartbeat(): Promise<void>;
+  /** stop fetching this partition (until the returned resume, or a group join) */
+  pause(): () => void;
+  isRunning(): boolean;
+  /** the batch's partition was revoked or its offset reset meanwhile: its work is stale */
+  isStale(): boolean;
+};
+
+export type GroupLog = {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+};
+
+export type GroupConsumer = {
+  start(): Promise<void>;
+  /** stop fetching, let the in-flight batch finish and commit, leave the group */
+  stop(): Promise<void>;
+  /** resume every partition paused after a failed batch */
+  resumeAll(): void;
+  /** latest per-partition lag from admin offsets (high watermark − committed) */
+  fetchLag(): Promise<{ partition: number; lag: number }[]>;
+};
+
+export type GroupConsumerOptions = {
+  kafka: KafkaClient;
+  groupId: string;
+  topic: string;
+  partitionsConsumedConcurrently: number;
+  maxBytesPerPartition?: number;
+  /** KAFKA_SESSION_TIMEOUT_MS; the heartbeat interval follows from it */
+  sessionTimeout?: number;
+  logger: GroupLog;
+  onBatch(batch: BatchControl): Promise<void>;
+  onJoin(info: { memberId: string; partitions: number[] }): void;
+  /** the client crashed and will not restart itself: the process should exit non-zero */
+  onFatal(err: Error): void;
+  /** the client crashed and restarts itself (leaves the group, rejoins as a new member) */
+  onCrash(err: Error): void;
+};
+
+export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
+  const { kafka, topic, groupId, logger } = opts;
+  const sessionTimeout = opts.sessionTimeout ?? 30_000;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout,
+    // kafkajs' 3 s, but at least three heartbeats per session timeout (Kafka's advice)
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
+    maxBytes: 16 * 1024 * 1024,
+    // A fetch returns as soon as data is there (minBytes 1); this only bounds an idle long-poll,
+    // which a graceful stop waits for (kafkajs's 5 s default made every stop take ~5 s).
+    maxWaitTimeInMs: 1_000,
+    allowAutoTopicCreation: false,
+  });
+  let admin: Admin | undefined;
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    const partitions = payload.memberAssignment[topic] ?? [];
+    logger.info('joined consumer group', {
+      groupId,
+      memberId: payload.memberId,
+      leader: payload.isLeader,
+      partitions,
+    });
+    opts.onJoin({ memberId: payload.memberId, partitions });
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    const err = payload.error;
+    if (payload.restart) {
+      logger.warn('consumer crashed, kafkajs restarts it', { err: { message: err.message } });
+      opts.onCrash(err);
+    } else {
+      logger.error('consumer crashed and will not restart', { err: { message: err.message } });
+      opts.onFatal(err);
+    }
+  });
+
+  const eachBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    await opts.onBatch({
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages as InboundMessage[],
+      resolveOffset: payload.resolveOffset,
+      commitOffsetsIfNecessary: () => payload.commitOffsetsIfNecessary(),
+      // the payload's commit with explicit offsets goes straight to the group (consumer.commitOffsets
+      // is skipped once the consumer is stopping, and a graceful stop must commit its last batch)
+      commitOffset: (offset) =>
+        payload.commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+        }),
+      heartbeat: payload.heartbeat,
+      pause: payload.pause,
+      isRunning: payload.isRunning,
+      isStale: payload.isStale,
+    });
+  };
+
+  return {
+    async start() {
+      await consumer.connect();
+      // fromBeginning: a new group must not skip what was produced before its first commit
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        // never let kafkajs resolve a batch the caller did not finish
+        eachBatchAutoResolve: false,
+        // The caller commits each batch's own partition (plain, or inside the dead letters' Kafka
+        // transaction). kafkajs's auto-commit sends every partition's resolved offsets after any
+        // batch, so a stale offset of partition A could land after A's transactional commit and
+        // move the group back (a redelivery would repeat A's dead letters; seen in the fault suite).
+        autoCommit: false,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
+        eachBatch,
+      });
+    },
+    async stop() {
+      await consumer.disconnect();
+      if (admin) await admin.disconnect().catch(() => {});
+      admin = undefined;
+    },
+    resumeAll() {
+      consumer.resume([{ topic }]);
+    },
+    async fetchLag() {
+      if (!admin) {
+        admin = kafka.admin();
+        await admin.connect();
+      }
+      const offsets = await readGroupOffsets(admin, groupId, topic);
+      return offsets.map(({ partition, lag }) => ({ partition, lag }));
+    },
+  };
+}
