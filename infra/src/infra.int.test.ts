@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { createProducer, partitionCount, readToHighWatermark, withAdmin } from '@orders/kafka';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestTopic, ensureInfra } from './test-kit.ts';
@@ -7,40 +7,24 @@ import { infraUp } from './up.ts';
 describe('local Kafka', () => {
   it('round-trips messages through a consumer group on a fresh topic, then deletes it', async () => {
     const { topic, brokers, delete: deleteTopic } = await createTestTopic({ partitions: 3 });
-    const kafka = new Kafka({ clientId: 'infra-int-test', brokers, logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    const consumer = kafka.consumer({ groupId: `${topic}-group` });
+    const settings = { clientId: 'infra-int-test', brokers };
     const sent = ['a', 'b', 'c', 'd', 'e', 'f'].map((key) => ({ key, value: `value-${key}` }));
     try {
-      await admin.connect();
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      expect(metadata?.partitions).toHaveLength(3);
-
-      await producer.connect();
-      await producer.send({ topic, messages: sent });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const received = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            eachMessage: async ({ message }) => {
-              received.add(`${message.key}=${message.value}`);
-              if (received.size === sent.length) resolve();
-            },
-          })
-          .catch(reject);
-      });
-      expect([...received].sort()).toEqual(sent.map((m) => `${m.key}=${m.value}`));
+      expect(await withAdmin(settings, (admin) => partitionCount(admin, topic))).toBe(3);
+      const producer = await createProducer(settings);
+      try {
+        await producer.send(topic, sent);
+      } finally {
+        await producer.close();
+      }
+      const received = await readToHighWatermark(settings, topic);
+      expect(received.map((m) => `${m.key}=${m.value}`).sort()).toEqual(
+        sent.map((m) => `${m.key}=${m.value}`),
+      );
     } finally {
-      await consumer.disconnect();
-      await producer.disconnect();
+      await deleteTopic();
     }
-    await admin.deleteGroups([`${topic}-group`]);
-    await deleteTopic();
-    expect(await admin.listTopics()).not.toContain(topic);
-    await admin.disconnect();
+    expect(await withAdmin(settings, (admin) => admin.listTopics())).not.toContain(topic);
   });
 });
 

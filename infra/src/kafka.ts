@@ -12,12 +12,18 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import {
+  createProducer,
+  createTopicsWithLeaders,
+  deleteTopics,
+  type KafkaSettings,
+  readToHighWatermark,
+  withAdmin,
+} from '@orders/kafka';
 import { InfraError } from './errors.ts';
 import { paths } from './paths.ts';
 import { commandLine, isAlive, isPortOpen, run, sleep, waitFor } from './proc.ts';
 import { parseHostPort } from './settings.ts';
-import { createTopicsWithLeaders } from './topics.ts';
 
 // Any 22-character base64 UUID works; a fixed one keeps a reformat harmless.
 const CLUSTER_ID = '4L6g3nShT-eMCtK--X86sw';
@@ -31,15 +37,12 @@ const JVM_OPTS = [
   '-Djava.awt.headless=true',
 ];
 
-function client(brokers: string[], clientId: string): Kafka {
-  return new Kafka({
-    clientId,
-    brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
-    retry: { retries: 5, initialRetryTime: 200 },
-  });
-}
+const readinessClient = (brokers: string[]): KafkaSettings => ({
+  clientId: 'orders-infra-readiness',
+  brokers,
+  connectionTimeoutMs: 2000,
+  retry: { retries: 5, initialRetryTimeMs: 200 },
+});
 
 /**
  * Whether the first broker's port answers and, if so, whether it speaks Kafka. A server on the
@@ -50,22 +53,18 @@ export async function probeKafka(brokers: string[]): Promise<'down' | 'kafka' | 
   if (!first) throw new InfraError('bad_setting', 'KAFKA_BROKERS is empty');
   const { host, port } = parseHostPort(first, 'KAFKA_BROKERS');
   if (!(await isPortOpen(host, port))) return 'down';
-  const admin = new Kafka({
+  const probe: KafkaSettings = {
     clientId: 'orders-infra-probe',
     brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
-    requestTimeout: 5000,
-    retry: { retries: 1, initialRetryTime: 200 },
-  }).admin();
+    connectionTimeoutMs: 2000,
+    requestTimeoutMs: 5000,
+    retry: { retries: 1, initialRetryTimeMs: 200 },
+  };
   try {
-    await admin.connect();
-    await admin.describeCluster();
+    await withAdmin(probe, (admin) => admin.describeCluster());
     return 'kafka';
   } catch {
     return 'not-kafka';
-  } finally {
-    await admin.disconnect().catch(() => {});
   }
 }
 
@@ -242,49 +241,33 @@ export async function waitForBroker(
 /**
  * The readiness check that matters: create a throw-away topic, produce one message and read it
  * back through a consumer group (this is what fails when the group coordinator cannot start),
- * then delete the topic and the group.
+ * then delete the topic (the reader deletes its group).
  */
 export async function kafkaRoundTrip(brokers: string[], timeoutMs = 60_000): Promise<void> {
-  const kafka = client(brokers, 'orders-infra-readiness');
+  const settings = readinessClient(brokers);
   const topic = `infra-readiness-${randomUUID()}`;
-  const groupId = `${topic}-group`;
   const value = randomUUID();
-  const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await admin.connect();
-    await createTopicsWithLeaders(admin, [{ topic, numPartitions: 1 }], timeoutMs);
-    await producer.connect();
-    await producer.send({ topic, messages: [{ value }] });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no message consumed within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      consumer
-        .run({
-          eachMessage: async ({ message }) => {
-            if (message.value?.toString() === value) resolve();
-          },
-        })
-        .catch(reject);
-    });
+    await withAdmin(settings, (admin) =>
+      createTopicsWithLeaders(admin, [{ topic, partitions: 1 }], { timeoutMs }),
+    );
+    const producer = await createProducer(settings);
+    try {
+      await producer.send(topic, [{ value }]);
+    } finally {
+      await producer.close().catch(() => {});
+    }
+    const read = await readToHighWatermark(settings, topic, { timeoutMs });
+    if (!read.some((r) => r.value?.toString() === value)) {
+      throw new Error(`the message produced was not among the ${read.length} read back`);
+    }
   } catch (error) {
     throw new InfraError(
       'kafka_failed',
       `Kafka answers but a produce/consume round trip through a consumer group failed: ${(error as Error).message}`,
     );
   } finally {
-    clearTimeout(timer);
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
-    await admin.deleteGroups([groupId]).catch(() => {});
-    await admin.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin.disconnect().catch(() => {});
+    await withAdmin(settings, (admin) => deleteTopics(admin, [topic])).catch(() => {});
   }
 }
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders, deleteTopics, withAdmin } from '@orders/kafka';
 import pg from 'pg';
 import { postgresUrl, readInfraSettings } from './settings.ts';
-import { createTopicsWithLeaders } from './topics.ts';
 import { type InfraInfo, infraUp } from './up.ts';
 
 /**
@@ -90,40 +89,24 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 
 export type TestTopic = { topic: string; brokers: string[]; delete(): Promise<void> };
 
-/** A fresh topic (default 1 partition) with leaders elected; `delete()` removes it. */
+/**
+ * A fresh topic (default 1 partition, `config` its topic config) with leaders elected;
+ * `delete()` removes it.
+ */
 export async function createTestTopic(
-  opts: { partitions?: number; configEntries?: { name: string; value: string }[] } = {},
+  opts: { partitions?: number; config?: Record<string, string> } = {},
 ): Promise<TestTopic> {
   const { brokers } = await ensureInfra();
   const topic = `test-${randomUUID()}`;
-  const admin = new Kafka({
-    clientId: 'orders-test-kit',
-    brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await createTopicsWithLeaders(admin, [
-      { topic, numPartitions: opts.partitions ?? 1, configEntries: opts.configEntries ?? [] },
-    ]);
-  } finally {
-    await admin.disconnect();
-  }
+  const settings = { clientId: 'orders-test-kit', brokers };
+  await withAdmin(settings, (admin) =>
+    createTopicsWithLeaders(admin, [
+      { topic, partitions: opts.partitions ?? 1, config: opts.config ?? {} },
+    ]),
+  );
   return {
     topic,
     brokers,
-    delete: async () => {
-      const a = new Kafka({
-        clientId: 'orders-test-kit',
-        brokers,
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await a.connect();
-      try {
-        await a.deleteTopics({ topics: [topic] });
-      } finally {
-        await a.disconnect();
-      }
-    },
+    delete: () => withAdmin(settings, (admin) => deleteTopics(admin, [topic])),
   };
 }

@@ -34,12 +34,8 @@ export type TestEnvOptions = {
 };
 
 export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
-  const configEntries = Object.entries(opts.topicConfig ?? {}).map(([name, value]) => ({
-    name,
-    value,
-  }));
   const [topic, database] = await Promise.all([
-    createTestTopic({ partitions: opts.partitions ?? 3, configEntries }),
+    createTestTopic({ partitions: opts.partitions ?? 3, config: opts.topicConfig ?? {} }),
     createTestDatabase(),
   ]);
   const dlqTopic = `${topic.topic}.dlq`;
