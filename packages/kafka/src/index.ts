@@ -42,7 +42,13 @@ export {
   type RecordProducerOptions,
   type SendAck,
 } from './producer.ts';
-export { type ConsumedRecord, type ReadOptions, readToHighWatermark } from './reader.ts';
+export {
+  type ConsumedRecord,
+  listEndOffsets,
+  type PartitionEnds,
+  type ReadOptions,
+  readToHighWatermark,
+} from './reader.ts';
 export {
   byteLength,
   chunkRecords,

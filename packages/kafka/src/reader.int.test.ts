@@ -8,7 +8,7 @@ import { createDlqProducer } from './dlq.ts';
 import { KafkaError } from './errors.ts';
 import { readGroupOffsets } from './offsets.ts';
 import { createProducer } from './producer.ts';
-import { readToHighWatermark } from './reader.ts';
+import { listEndOffsets, readToHighWatermark } from './reader.ts';
 
 async function producer() {
   const p = await createProducer(testSettings());
@@ -117,6 +117,11 @@ describe('readToHighWatermark (real broker)', () => {
       isolation: 'read_uncommitted',
     });
     expect(uncommitted.map((r) => r.value?.toString())).toEqual(['before', 'open']);
+    const [committedEnd] = await listEndOffsets(testSettings(), topic);
+    const [uncommittedEnd] = await listEndOffsets(testSettings(), topic, {
+      isolation: 'read_uncommitted',
+    });
+    expect([committedEnd?.end, uncommittedEnd?.end]).toEqual([1n, 2n]);
     const started = Date.now();
     const stable = await readToHighWatermark(testSettings(), topic);
     expect(stable.map((r) => r.value?.toString())).toEqual(['before']);

@@ -50,6 +50,7 @@ export async function readToHighWatermark(
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   const ends = await listEnds(settings, topic, opts.isolation ?? 'read_committed', deadline);
+
   const want = new Map(ends.map((p) => [p.partition, p.end]));
   const position = new Map(ends.map((p) => [p.partition, p.start]));
   const remaining = new Set(ends.filter((p) => p.end > p.start).map((p) => p.partition));
@@ -151,7 +152,26 @@ function headerText(
   return out;
 }
 
-type PartitionEnds = { partition: number; start: bigint; end: bigint };
+export type PartitionEnds = {
+  partition: number;
+  /** log start offset */
+  start: bigint;
+  /** last stable offset (read_committed) or high watermark (read_uncommitted) */
+  end: bigint;
+};
+
+/**
+ * Every partition's log start and end offset at `isolation` (default read_committed), in
+ * partition order. The two ends differ while a transaction is open on the partition.
+ */
+export function listEndOffsets(
+  settings: KafkaSettings,
+  topic: string,
+  opts: Pick<ReadOptions, 'isolation' | 'timeoutMs'> = {},
+): Promise<PartitionEnds[]> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  return listEnds(settings, topic, opts.isolation ?? 'read_committed', deadline);
+}
 
 /**
  * Log start and end offset of every partition of `topic` at `isolation`. Metadata that is not
