@@ -12,9 +12,9 @@ import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, createTestTopic } from '@orders/infra';
+import { createProducer, deleteTopics, withAdmin } from '@orders/kafka';
 import { createOrderFaker } from '@orders/producer';
 import type { StoredOrder } from '@orders/store';
-import { Kafka, logLevel } from 'kafkajs';
 import { createIngest } from '../src/ingest.ts';
 import { createLogger } from '../src/logger.ts';
 import { configFrom, freePort, rowCount, sql, waitFor } from '../test/harness.ts';
@@ -29,12 +29,11 @@ const log = (line: string) => process.stderr.write(`[bench:ingest] ${line}\n`);
 
 const topic = await createTestTopic({ partitions: PARTITIONS });
 const database = await createTestDatabase();
-const kafka = new Kafka({ clientId: 'bench', brokers: topic.brokers, logLevel: logLevel.NOTHING });
+const kafka = { clientId: 'bench', brokers: topic.brokers };
 const faker = createOrderFaker({ seed: 42, baseDate: Date.now() });
 
 async function prefill(): Promise<{ bytes: number; ms: number }> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producer = await createProducer(kafka);
   const started = performance.now();
   let bytes = 0;
   const inflight: Promise<unknown>[] = [];
@@ -46,11 +45,11 @@ async function prefill(): Promise<{ bytes: number; ms: number }> {
       bytes += Buffer.byteLength(value);
       messages.push({ key: order.order_uid, value });
     }
-    inflight.push(producer.send({ topic: topic.topic, acks: -1, messages }));
+    inflight.push(producer.send(topic.topic, messages));
     if (inflight.length >= 4) await inflight.shift();
   }
   await Promise.all(inflight);
-  await producer.disconnect();
+  await producer.close();
   return { bytes, ms: performance.now() - started };
 }
 
@@ -154,8 +153,7 @@ const mem = process.memoryUsage();
 
 // steady 5,000/s: 50 orders every 10 ms
 log(`steady ${STEADY_RATE}/s for ${STEADY_SECONDS} s`);
-const producer = kafka.producer({ allowAutoTopicCreation: false });
-await producer.connect();
+const producer = await createProducer(kafka);
 const tick = 10;
 const perTick = (STEADY_RATE * tick) / 1000;
 const steadyStart = performance.now();
@@ -172,14 +170,14 @@ while (sent < STEADY_RATE * STEADY_SECONDS) {
       pending.set(order.order_uid, now);
       messages.push({ key: order.order_uid, value: JSON.stringify(order) });
     }
-    sends.push(producer.send({ topic: topic.topic, acks: -1, messages }));
+    sends.push(producer.send(topic.topic, messages));
     sent += n;
   }
   await new Promise((r) => setTimeout(r, tick));
 }
 await Promise.all(sends);
 await waitFor(() => pending.size === 0, 60_000, 'steady orders servable', 20);
-await producer.disconnect();
+await producer.close();
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
@@ -294,8 +292,5 @@ await waitFor(
   1_000,
 ).catch((err) => log(String(err)));
 await topic.delete();
-const admin = kafka.admin();
-await admin.connect();
-await admin.deleteTopics({ topics: [config.kafka.dlqTopic] }).catch(() => {});
-await admin.disconnect();
+await withAdmin(kafka, (admin) => deleteTopics(admin, [config.kafka.dlqTopic])).catch(() => {});
 process.exit(0);

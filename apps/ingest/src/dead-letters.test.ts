@@ -1,24 +1,21 @@
-import { createRequire } from 'node:module';
-import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
+import {
+  type DlqProducer,
+  KafkaError,
+  type OutboundRecord,
+  RECORD_BATCH_OVERHEAD,
+  recordSize,
+  type SourceOffset,
+  type TopicLimits,
+} from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
-import type { DlqProducer, SourceOffset, TopicLimits } from './consumer.ts';
-import { createDeadLetterSink, MAX_SHRINKS, recordRefusal } from './dead-letters.ts';
-import { type OutboundRecord, RECORD_BATCH_OVERHEAD, recordSize } from './dlq-records.ts';
+import { createDeadLetterSink, MAX_SHRINKS } from './dead-letters.ts';
 import { type DeadLetter, deadLetter } from './handle-batch.ts';
 import { createLogger } from './logger.ts';
 
-// the error kafkajs raises for a broker error code (the shape a real refusal has)
-const require = createRequire(import.meta.url);
-const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
-  createErrorFromCode(code: number): Error & { type: string };
-};
-const MESSAGE_TOO_LARGE = 10;
-const LEADER_NOT_AVAILABLE = 5;
-// kafkajs's retrier wraps a non-retriable protocol error like this (its `cause` is the original)
-const refused = (code = MESSAGE_TOO_LARGE) =>
-  Object.assign(new KafkaJSNonRetriableError(createErrorFromCode(code)), {
-    cause: createErrorFromCode(code),
-  });
+// The sink decides on KafkaError's fields; how each client's errors map onto them is
+// @orders/kafka's (errors.test.ts there, with both clients' real error shapes).
+const refused = (type = 'MESSAGE_TOO_LARGE') =>
+  new KafkaError(`broker refused the records: ${type}`, { type, recordRefused: true });
 
 const source: SourceOffset = { groupId: 'g', topic: 'orders', partition: 2, offset: '3000' };
 const limits = (maxMessageBytes: number): TopicLimits => ({
@@ -54,7 +51,7 @@ function fakeProducer(brokerLimit: () => number, failWith?: () => Error, refuseA
       if (failWith) throw failWith();
       for (const records of sends) {
         const bytes = RECORD_BATCH_OVERHEAD + records.reduce((n, r) => n + recordSize(r), 0);
-        if (refuseAll) throw refused(87);
+        if (refuseAll) throw refused('INVALID_RECORD');
         if (bytes > brokerLimit()) throw refused();
       }
       transactions.push({ sends, source: src });
@@ -150,9 +147,9 @@ describe('dead-letter sink', () => {
     const t = setup({
       known: 1_048_588,
       failWith: () =>
-        new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(LEADER_NOT_AVAILABLE), {
-          retryCount: 5,
-          retryTime: 100,
+        new KafkaError('There is no leader for this topic-partition', {
+          type: 'LEADER_NOT_AVAILABLE',
+          staleMetadata: true,
         }),
     });
     await expect(t.sink.publish(letters(1), source)).rejects.toThrow();
@@ -163,17 +160,5 @@ describe('dead-letter sink', () => {
     const t = setup({ known: 1_048_588 });
     expect((await t.sink.publish([], source)).published).toBe(0);
     expect(t.transactions).toEqual([]);
-  });
-});
-
-describe('recordRefusal', () => {
-  it("finds the broker's refusal inside kafkajs's wrappers, and nothing else", () => {
-    expect(recordRefusal(refused())).toBe('MESSAGE_TOO_LARGE');
-    expect(recordRefusal(refused(18))).toBe('RECORD_LIST_TOO_LARGE');
-    expect(recordRefusal(refused(87))).toBe('INVALID_RECORD');
-    expect(recordRefusal(createErrorFromCode(MESSAGE_TOO_LARGE))).toBe('MESSAGE_TOO_LARGE');
-    expect(recordRefusal(refused(LEADER_NOT_AVAILABLE))).toBeUndefined();
-    expect(recordRefusal(new Error('Connection error: ECONNREFUSED'))).toBeUndefined();
-    expect(recordRefusal(undefined)).toBeUndefined();
   });
 });

@@ -6,37 +6,20 @@
 // have been lowered) and sends again with a smaller budget, which cuts more; at the floor, a letter
 // that still cannot be published is given up: logged with its source coordinates and counted,
 // never retried forever. Any other failure is the broker's or the network's: it propagates and
-// the pipeline retries the batch.
+// the pipeline retries the batch. What counts as a refusal: KafkaError's `recordRefused`.
 import {
+  chunkRecords,
   type DlqProducer,
   KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
-  type SourceOffset,
-  type TopicLimits,
-} from './consumer.ts';
-import {
-  type Cut,
-  chunkRecords,
-  fitDeadLetter,
+  KafkaError,
   type OutboundRecord,
   RECORD_BATCH_OVERHEAD,
-} from './dlq-records.ts';
+  type SourceOffset,
+  type TopicLimits,
+} from '@orders/kafka';
+import { type Cut, fitDeadLetter } from './dlq-records.ts';
 import type { DeadLetter } from './handle-batch.ts';
 import { errorFields, type Logger } from './logger.ts';
-
-/** Broker answers that refuse the records (not the connection, not the leader). */
-const RECORD_REFUSALS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
-
-/** The Kafka error type behind `err` when it is a refusal of the records, else undefined. */
-export function recordRefusal(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 6 && e && typeof e === 'object'; depth++) {
-    const type = (e as { type?: unknown }).type;
-    if (typeof type === 'string' && RECORD_REFUSALS.has(type)) return type;
-    const next = e as { cause?: unknown; originalError?: unknown; errors?: unknown[] };
-    e = next.cause ?? next.originalError ?? next.errors?.[0];
-  }
-  return undefined;
-}
 
 /** A refused send is retried with half the budget, at most this many times (2 MiB → 64 KiB). */
 export const MAX_SHRINKS = 5;
@@ -125,11 +108,11 @@ export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetter
           if (outcome.unpublishable.length > 0) reportUnpublishable(outcome, source, budget);
           return outcome;
         } catch (err) {
-          const refusal = recordRefusal(err);
-          if (!refusal) throw err;
+          const classified = KafkaError.from(err);
+          if (!classified.recordRefused) throw err;
           logger.warn('dead-letter topic refused the records, fitting them to a smaller size', {
             topic,
-            refusal,
+            refusal: classified.type,
             budgetBytes: budget,
             letters: letters.length,
             source: `${source.topic}/${source.partition}`,

@@ -1,31 +1,14 @@
-import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
 import {
-  chunkRecords,
-  fitDeadLetter,
+  DLQ_HEADERS,
+  encodedBatchSize,
   ORIGINAL_HEADER_PREFIX,
   type OutboundRecord,
   RECORD_BATCH_OVERHEAD,
   recordSize,
-} from './dlq-records.ts';
-import { type DeadLetter, DLQ_HEADERS, deadLetter } from './handle-batch.ts';
-
-// kafkajs's own encoder, the bytes the broker checks against max.message.bytes
-const require = createRequire(import.meta.url);
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: object) => unknown;
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
-  RecordBatch(b: object): Promise<{ buffer: Buffer }>;
-};
-
-async function encodedBatchSize(records: OutboundRecord[]): Promise<number> {
-  const encoded = await RecordBatch({
-    transactional: true,
-    records: records.map((r, i) =>
-      Record({ offsetDelta: i, timestampDelta: 1_000_000, ...r, headers: r.headers }),
-    ),
-  });
-  return encoded.buffer.length;
-}
+} from '@orders/kafka';
+import { describe, expect, it } from 'vitest';
+import { fitDeadLetter } from './dlq-records.ts';
+import { type DeadLetter, deadLetter } from './handle-batch.ts';
 
 function letter(
   value: Buffer | null,
@@ -49,8 +32,8 @@ function letter(
 const LIMIT = 64 * 1024;
 const budget = { recordBudget: LIMIT - RECORD_BATCH_OVERHEAD };
 
-describe('recordSize', () => {
-  it("bounds kafkajs's encoding from above, by a few bytes per record", async () => {
+describe('fitted letters against the real encoding', () => {
+  it("a letter's record is bounded by recordSize, which bounds kafkajs's encoding by a few bytes", async () => {
     const cases = [
       letter(null),
       letter(Buffer.alloc(100, 'x'), { key: Buffer.from('k') }),
@@ -116,26 +99,5 @@ describe('fitDeadLetter', () => {
 
   it('undefined when even our own headers do not fit', () => {
     expect(fitDeadLetter(letter(Buffer.from('v')), { recordBudget: 100 })).toBeUndefined();
-  });
-});
-
-describe('chunkRecords', () => {
-  it('every send encodes under the limit, in order, none empty', async () => {
-    // ~820-byte invalid orders: a 2 MiB fetch of them once made one 2.6 MB DLQ batch
-    const records = Array.from({ length: 2_500 }, (_, i) => {
-      const fitted = fitDeadLetter(letter(Buffer.alloc(820, String(i % 10))), budget);
-      return fitted?.record as OutboundRecord;
-    });
-    const chunks = chunkRecords(records, LIMIT - RECORD_BATCH_OVERHEAD);
-    expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.flat()).toEqual(records);
-    for (const chunk of chunks) {
-      expect(chunk.length).toBeGreaterThan(0);
-      expect(await encodedBatchSize(chunk)).toBeLessThanOrEqual(LIMIT);
-    }
-    // and not wastefully small: each but the last is filled to within two records
-    for (const chunk of chunks.slice(0, -1)) {
-      expect(await encodedBatchSize(chunk)).toBeGreaterThan(LIMIT - 2 * 1_200);
-    }
   });
 });

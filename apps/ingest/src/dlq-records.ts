@@ -1,76 +1,20 @@
-// Dead letters → records that the dead-letter topic accepts, in sends it accepts.
-//
-// The broker checks each record batch against the topic's `max.message.bytes`, and kafkajs puts
-// all the records one send has for a partition into one batch. Letters keep their key, so one
-// source partition's letters land in one DLQ partition: a mostly-invalid 2 MiB fetch used to make
-// one batch over the limit (MESSAGE_TOO_LARGE, retried forever). Sizes here are upper bounds of
-// Kafka's v2 record encoding, so a send built from them fits whatever the keys hash to.
+// A dead letter → a record the dead-letter topic accepts: what gives way, in which order, when a
+// letter alone is over the topic's limit. The sizes and the split into sends are Kafka encoding
+// knowledge and live in @orders/kafka (recordSize, chunkRecords); so does the header contract.
 import { createHash } from 'node:crypto';
-import { type DeadLetter, DLQ_HEADERS, type HeaderValue } from './handle-batch.ts';
-
-export type OutboundHeaders = Record<string, Buffer | string | (Buffer | string)[]>;
-
-export type OutboundRecord = {
-  key: Buffer | string | null;
-  value: Buffer | null;
-  headers: OutboundHeaders;
-};
+import {
+  byteLength,
+  DLQ_HEADERS,
+  type HeaderValue,
+  ORIGINAL_HEADER_PREFIX,
+  type OutboundHeaders,
+  type OutboundRecord,
+  recordSize,
+} from '@orders/kafka';
+import type { DeadLetter } from './handle-batch.ts';
 
 /** What was given up to make a letter fit (see fitDeadLetter). */
 export type Cut = 'none' | 'value' | 'original_headers' | 'key';
-
-/** Bytes of a v2 record batch besides its records (baseOffset … record count). */
-export const RECORD_BATCH_OVERHEAD = 61;
-// attributes, then the timestamp delta (varlong) and offset delta (varint) at their widest: they
-// depend on the record's place in the batch
-const RECORD_FIXED = 1 + 10 + 5;
-
-/** Bytes of a zigzag varint (Kafka's record fields; -1 marks a null key or value). */
-function varintSize(n: number): number {
-  let z = n >= 0 ? n * 2 : -n * 2 - 1;
-  let size = 1;
-  while (z >= 128) {
-    z = Math.floor(z / 128);
-    size++;
-  }
-  return size;
-}
-
-const bytesField = (length: number | null) =>
-  length === null ? varintSize(-1) : varintSize(length) + length;
-
-/** Original headers are kept under this prefix: a producer cannot forge an x-dlq-* header. */
-export const ORIGINAL_HEADER_PREFIX = 'x-dlq-original-';
-
-function byteLength(v: Buffer | string | null | undefined): number {
-  if (v === null || v === undefined) return 0;
-  return typeof v === 'string' ? Buffer.byteLength(v) : v.length;
-}
-
-function headersSize(headers: OutboundHeaders): { count: number; bytes: number } {
-  let count = 0;
-  let bytes = 0;
-  for (const [name, value] of Object.entries(headers)) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      count++;
-      bytes += bytesField(Buffer.byteLength(name)) + bytesField(byteLength(v));
-    }
-  }
-  return { count, bytes };
-}
-
-/** At least the bytes this record takes in a v2 record batch (exact but for the two deltas). */
-export function recordSize(record: OutboundRecord): number {
-  const headers = headersSize(record.headers);
-  const body =
-    RECORD_FIXED +
-    bytesField(record.key === null ? null : byteLength(record.key)) +
-    bytesField(record.value === null ? null : record.value.length) +
-    varintSize(headers.count) +
-    headers.bytes;
-  return varintSize(body) + body;
-}
 
 function originalHeaders(headers: Record<string, HeaderValue> | undefined): OutboundHeaders {
   const out: OutboundHeaders = {};
@@ -149,23 +93,4 @@ export function fitDeadLetter(
     if (room >= 0) return { record: sized(room), cut: attempt.cut };
   }
   return undefined;
-}
-
-/** Records in order, split into sends of at most `batchBudget` bytes of records each. */
-export function chunkRecords(records: OutboundRecord[], batchBudget: number): OutboundRecord[][] {
-  const chunks: OutboundRecord[][] = [];
-  let current: OutboundRecord[] = [];
-  let size = 0;
-  for (const record of records) {
-    const bytes = recordSize(record);
-    if (current.length > 0 && size + bytes > batchBudget) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(record);
-    size += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }

@@ -1,7 +1,8 @@
+import { DLQ_HEADERS } from '@orders/kafka';
 import { encodeOrder, validateOrder } from '@orders/model';
 import { describe, expect, it } from 'vitest';
 import { bytes, invalidMessages, makeOrder } from '../test/fixtures.ts';
-import { DLQ_HEADERS, handleBatch, type InboundMessage } from './handle-batch.ts';
+import { handleBatch, type InboundMessage } from './handle-batch.ts';
 
 const MAX = 64 * 1024;
 

@@ -1,18 +1,10 @@
 // Pure: one Kafka batch (one topic-partition) → the valid orders to upsert and the dead letters to
 // publish. No I/O, never throws on bad input: a bad message is data, not an exception, so it can
 // never block its partition.
+import { DLQ_HEADERS, type HeaderValue, type InboundMessage } from '@orders/kafka';
 import { type DeadLetterReason, decodeAndEncodeOrder, type Problem } from '@orders/model';
 
-export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
-
-/** The subset of a kafkajs message this step reads. */
-export type InboundMessage = {
-  key: Buffer | null;
-  value: Buffer | null;
-  offset: string;
-  timestamp: string;
-  headers?: Record<string, HeaderValue>;
-};
+export type { HeaderValue, InboundMessage };
 
 export type InboundBatch = { topic: string; partition: number; messages: InboundMessage[] };
 
@@ -44,7 +36,7 @@ export type DeadLetter = {
   key: Buffer | null;
   /** the original value bytes, untouched */
   value: Buffer | null;
-  /** ours (DLQ_HEADERS) */
+  /** ours (@orders/kafka DLQ_HEADERS) */
   headers: Record<string, string>;
   /** the source message's headers, as received (published under ORIGINAL_HEADER_PREFIX) */
   originalHeaders?: Record<string, HeaderValue>;
@@ -61,23 +53,6 @@ export type HandledBatch = {
 };
 
 export type HandleBatchOptions = { maxBytes: number };
-
-/** Header names on dead letters (Kafka Connect uses a similar `__connect.errors.*` family). */
-export const DLQ_HEADERS = {
-  reason: 'x-dlq-reason',
-  problems: 'x-dlq-problems',
-  topic: 'x-dlq-source-topic',
-  partition: 'x-dlq-source-partition',
-  offset: 'x-dlq-source-offset',
-  timestamp: 'x-dlq-source-timestamp',
-  // only on a letter cut to fit the DLQ topic's limit (dlq-records.ts)
-  valueTruncated: 'x-dlq-value-truncated',
-  valueBytes: 'x-dlq-value-bytes',
-  valueSha256: 'x-dlq-value-sha256',
-  originalHeadersDropped: 'x-dlq-original-headers-dropped',
-  keyBytes: 'x-dlq-key-bytes',
-  keySha256: 'x-dlq-key-sha256',
-} as const;
 
 // Problems are diagnostics; cap them so a pathological message cannot make a huge header.
 const MAX_PROBLEMS = 20;

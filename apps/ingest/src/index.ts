@@ -1,3 +1,3 @@
-export { type DeadLetter, DLQ_HEADERS, handleBatch, type ValidOrder } from './handle-batch.ts';
+export { type DeadLetter, handleBatch, type ValidOrder } from './handle-batch.ts';
 export { createIngest, type Ingest, type IngestDeps, type IngestStatus } from './ingest.ts';
 export { createLogger, type Logger, type LogLevel } from './logger.ts';

@@ -4,7 +4,6 @@
 import { hostname } from 'node:os';
 import { createApp, createMetrics } from '@orders/api';
 import type { Config } from '@orders/config';
-import { createOrderStore, type OrderStore } from '@orders/store';
 import {
   createDlqProducer,
   createGroupConsumer,
@@ -14,7 +13,9 @@ import {
   type GroupConsumer,
   type KafkaSettings,
   readTopicLimits,
-} from './consumer.ts';
+  withAdmin,
+} from '@orders/kafka';
+import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
 import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
@@ -185,15 +186,14 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     postgresStarted = true;
     postgres.start();
 
-    const kafka = createKafka(
-      {
-        brokers: config.kafka.brokers,
-        clientId: 'orders-ingest',
-        ssl: deps.kafkaSsl,
-        sasl: config.kafka.sasl,
-      },
-      logger,
-    );
+    const kafka = createKafka({
+      brokers: config.kafka.brokers,
+      clientId: 'orders-ingest',
+      ssl: deps.kafkaSsl,
+      sasl: config.kafka.sasl,
+      log: logger.child({ component: 'kafkajs' }),
+      retry: { initialRetryTimeMs: 300, retries: 10, maxRetryTimeMs: 5_000 },
+    });
     const created = await ensureTopics(kafka, {
       brokers: config.kafka.brokers,
       topic: config.kafka.topic,
@@ -203,7 +203,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
-    const readDlqLimits = () => readTopicLimits(kafka, config.kafka.dlqTopic);
+    const readDlqLimits = () =>
+      withAdmin(kafka, (admin) => readTopicLimits(admin, config.kafka.dlqTopic));
     const dlqLimits = await readLimitsOrDefault(readDlqLimits, config.kafka.dlqTopic, logger);
     checkNotStopping();
 

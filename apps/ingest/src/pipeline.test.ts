@@ -1,7 +1,7 @@
+import type { BatchControl, SourceOffset } from '@orders/kafka';
 import { createOrderStore, type StoredOrder } from '@orders/store';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../test/fixtures.ts';
-import type { BatchControl, SourceOffset } from './consumer.ts';
 import type { Db, Queryable } from './db.ts';
 import type { DeadLetter, ValidOrder } from './handle-batch.ts';
 import { createLogger } from './logger.ts';

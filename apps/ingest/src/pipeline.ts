@@ -10,9 +10,9 @@
 // backoff, when Kafka delivers it again. It does not wait inside eachBatch: kafkajs fetches again
 // only once every batch of the previous fetch has returned, so one batch retrying in place held
 // up every partition on its broker.
+import type { BatchControl } from '@orders/kafka';
 import type { OrderStore } from '@orders/store';
 import { createBatchDecoder } from './batch-decoder.ts';
-import type { BatchControl } from './consumer.ts';
 import type { Db } from './db.ts';
 import { classifyDbError } from './db-error.ts';
 import type { DeadLetterSink, PublishOutcome } from './dead-letters.ts';

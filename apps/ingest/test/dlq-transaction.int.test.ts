@@ -1,10 +1,11 @@
 // Dead letters and their batch's offset are one Kafka transaction: a kill -9 after the DLQ records
 // are sent and before that transaction commits must not leave a second copy, after a restart, for
 // read_committed readers of the DLQ (the fault suite's "exactly once per source offset").
+
+import { DLQ_HEADERS } from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS } from '../src/handle-batch.ts';
 import { bytes, invalidMessages, makeOrder } from './fixtures.ts';
-import { freePort, produce, readTopic, rowCount, useTestEnv, waitFor } from './harness.ts';
+import { freePort, produce, readDeadLetters, rowCount, useTestEnv, waitFor } from './harness.ts';
 
 const t = useTestEnv();
 
@@ -32,7 +33,7 @@ describe('dead letters in a Kafka transaction (child process)', () => {
     await t.spawn(base);
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 100, 30_000, '100 rows');
 
-    const committed = await readTopic(env.brokers, env.dlqTopic, invalid.length);
+    const committed = await readDeadLetters(env);
     const sourceOffsets = committed.map((d) => d.headers[DLQ_HEADERS.offset]);
     expect(new Set(sourceOffsets).size).toBe(sourceOffsets.length);
     expect(committed).toHaveLength(invalid.length);
@@ -40,9 +41,7 @@ describe('dead letters in a Kafka transaction (child process)', () => {
       invalid.map((i) => i.reason).sort(),
     );
     // the crash did land after the send: the log holds the aborted copy too
-    const raw = await readTopic(env.brokers, env.dlqTopic, 2 * invalid.length, 30_000, {
-      readUncommitted: true,
-    });
+    const raw = await readDeadLetters(env, { isolation: 'read_uncommitted' });
     expect(raw).toHaveLength(2 * invalid.length);
   });
 });

@@ -6,8 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@orders/config';
-import { createTestDatabase, createTestTopic, createTopicsWithLeaders } from '@orders/infra';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTestDatabase, createTestTopic } from '@orders/infra';
+import {
+  type ConsumedRecord,
+  createProducer as connectProducer,
+  createTopicsWithLeaders,
+  deleteTopics,
+  type KafkaSettings,
+  listEndOffsets,
+  readGroupOffsets,
+  readToHighWatermark,
+  withAdmin,
+} from '@orders/kafka';
 import pg from 'pg';
 import { afterEach } from 'vitest';
 import { createIngest, type Ingest } from '../src/ingest.ts';
@@ -65,7 +75,7 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
     async cleanup() {
       await database.drop().catch(() => {});
       await topic.delete().catch(() => {});
-      await deleteTopic(topic.brokers, dlqTopic).catch(() => {});
+      await withAdmin(kafka(topic.brokers), (a) => deleteTopics(a, [dlqTopic])).catch(() => {});
     },
   };
 }
@@ -251,20 +261,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function kafka(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'ingest-test', brokers, logLevel: logLevel.NOTHING });
-}
-
-async function deleteTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    // deleting a topic that was never created makes kafkajs retry for seconds
-    if (!(await admin.listTopics()).includes(topic)) return;
-    await admin.deleteTopics({ topics: [topic] });
-  } finally {
-    await admin.disconnect();
-  }
+export function kafka(brokers: string[]): KafkaSettings {
+  return { clientId: 'ingest-test', brokers };
 }
 
 export type Outgoing = {
@@ -274,21 +272,20 @@ export type Outgoing = {
   headers?: Record<string, string>;
 };
 
-/** Produce and wait for acks; returns the acked partition/offset of each message. */
+/** Produce and wait for acks, `chunk` messages per request. */
 export async function produce(
   brokers: string[],
   topic: string,
   messages: Outgoing[],
   chunk = 500,
 ): Promise<void> {
-  const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producer = await connectProducer(kafka(brokers));
   try {
     for (let i = 0; i < messages.length; i += chunk) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + chunk) });
+      await producer.send(topic, messages.slice(i, i + chunk));
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 
@@ -298,19 +295,9 @@ export async function createTopic(
   topic: string,
   opts: { partitions: number; config?: Record<string, string> },
 ): Promise<void> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    const configEntries = Object.entries(opts.config ?? {}).map(([name, value]) => ({
-      name,
-      value,
-    }));
-    await createTopicsWithLeaders(admin, [
-      { topic, numPartitions: opts.partitions, configEntries },
-    ]);
-  } finally {
-    await admin.disconnect();
-  }
+  await withAdmin(kafka(brokers), (admin) =>
+    createTopicsWithLeaders(admin, [{ topic, partitions: opts.partitions, config: opts.config }]),
+  );
 }
 
 /** The group's committed offset of each partition of `topic` (-1: none). */
@@ -319,24 +306,16 @@ export async function committedOffsets(
   groupId: string,
   topic: string,
 ): Promise<Map<number, number>> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    const [found] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return new Map((found?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await withAdmin(kafka(brokers), (a) => readGroupOffsets(a, groupId, topic));
+  return new Map(offsets.map((p) => [p.partition, Number(p.committed)]));
 }
 
 /** A long-lived producer for streaming tests. */
 export async function createProducer(brokers: string[]) {
-  const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+  const producer = await connectProducer(kafka(brokers));
   return {
-    send: (topic: string, messages: Outgoing[]) =>
-      producer.send({ topic, acks: -1, messages }).then(() => {}),
-    close: () => producer.disconnect(),
+    send: (topic: string, messages: Outgoing[]) => producer.send(topic, messages).then(() => {}),
+    close: () => producer.close(),
   };
 }
 
@@ -347,42 +326,47 @@ export type DlqEntry = {
 };
 
 /**
- * Read the whole DLQ topic until `count` records arrived (and a short quiet period after).
- * read_committed like any kafkajs consumer by default; `readUncommitted` also shows records of
- * aborted or still open transactions (what a crash left in the log).
+ * Every dead letter of the test's service, once it is done with what was produced: waits until
+ * the group has committed the whole source topic (a batch's letters are committed with its
+ * offset, in one transaction) and no transaction is open on the DLQ topic, then reads the DLQ
+ * topic to its end offsets. Read_committed by default, as a kafkajs consumer; `read_uncommitted`
+ * also shows records of aborted transactions (what a crash left in the log). Decided by offsets:
+ * a duplicate letter is among what is read, however late it was written.
  */
-export async function readTopic(
-  brokers: string[],
-  topic: string,
-  count: number,
-  timeoutMs = 30_000,
-  opts: { readUncommitted?: boolean } = {},
+export async function readDeadLetters(
+  env: TestEnv,
+  opts: { isolation?: 'read_committed' | 'read_uncommitted'; timeoutMs?: number } = {},
 ): Promise<DlqEntry[]> {
-  const consumer = kafka(brokers).consumer({
-    groupId: `reader-${randomUUID()}`,
-    maxWaitTimeInMs: 500,
-    readUncommitted: opts.readUncommitted ?? false,
-  });
-  const out: DlqEntry[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) {
-        if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : v.toString();
-      }
-      out.push({ key: message.key?.toString() ?? null, value: message.value, headers });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const settings = kafka(env.brokers);
+  await waitFor(
+    async () => {
+      const offsets = await withAdmin(settings, (a) => readGroupOffsets(a, env.groupId, env.topic));
+      return offsets.every((p) => p.lag === 0);
     },
+    timeoutMs,
+    `group ${env.groupId} at the end of ${env.topic}`,
+  );
+  await waitFor(
+    async () => {
+      const [stable, high] = await Promise.all([
+        listEndOffsets(settings, env.dlqTopic),
+        listEndOffsets(settings, env.dlqTopic, { isolation: 'read_uncommitted' }),
+      ]);
+      return stable.every((p, i) => p.end === high[i]?.end);
+    },
+    timeoutMs,
+    `no open transaction on ${env.dlqTopic}`,
+  );
+  const records = await readToHighWatermark(settings, env.dlqTopic, {
+    isolation: opts.isolation ?? 'read_committed',
+    timeoutMs,
   });
-  try {
-    await waitFor(() => out.length >= count, timeoutMs, `${count} records on ${topic}`);
-    // anything beyond `count` (a duplicate) must show up too
-    await new Promise((r) => setTimeout(r, 1_000));
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
+  return records.map(toDlqEntry);
+}
+
+function toDlqEntry(r: ConsumedRecord): DlqEntry {
+  return { key: r.key?.toString() ?? null, value: r.value, headers: r.headers };
 }
 
 export async function sql<R extends Record<string, unknown>>(

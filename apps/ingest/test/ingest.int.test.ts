@@ -1,8 +1,9 @@
 // The pipeline against real Kafka + PostgreSQL, service in-process.
+
+import { DLQ_HEADERS } from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS } from '../src/handle-batch.ts';
 import { bytes, invalidMessages, makeOrder } from './fixtures.ts';
-import { produce, readTopic, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
+import { produce, readDeadLetters, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
 
 const t = useTestEnv();
 
@@ -23,7 +24,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     await produce(env.brokers, env.topic, messages);
 
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 300, 30_000, '300 rows');
-    const dlq = await readTopic(env.brokers, env.dlqTopic, invalid.length);
+    const dlq = await readDeadLetters(env);
     expect(dlq).toHaveLength(invalid.length);
     const reasons = dlq.map((d) => d.headers[DLQ_HEADERS.reason]).sort();
     expect(reasons).toEqual(invalid.map((i) => i.reason).sort());
@@ -105,7 +106,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       { key: 'ok-1', value: bytes(makeOrder('ok-1')) },
     ]);
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 1, 20_000, 'ok-1 stored');
-    const dlq = await readTopic(env.brokers, env.dlqTopic, 2);
+    const dlq = await readDeadLetters(env);
     expect(dlq.map((d) => d.headers[DLQ_HEADERS.reason])).toEqual(['too_large', 'too_large']);
     expect(dlq[1]?.value?.length).toBe(900_000);
   });
@@ -189,7 +190,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 2, 20_000, '2 rows');
     await produce(env.brokers, env.topic, [{ key: 'ok-c', value: bytes(makeOrder('ok-c')) }]);
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 3, 20_000, 'ok-c after it');
-    const dlq = await readTopic(env.brokers, env.dlqTopic, 1);
+    const dlq = await readDeadLetters(env);
     expect(dlq.map((d) => [d.key, d.headers[DLQ_HEADERS.reason]])).toEqual([
       ['poison-1', 'rejected_by_database'],
     ]);

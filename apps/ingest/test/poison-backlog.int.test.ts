@@ -1,7 +1,8 @@
 // Backlogs that are mostly invalid, against the real broker's limits (issue 17): every invalid
 // message becomes a letter exactly once, and no partition stops, its own or another.
+
+import { DLQ_HEADERS } from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS } from '../src/handle-batch.ts';
 import { bytes, makeOrder } from './fixtures.ts';
 import {
   committedOffsets,
@@ -9,7 +10,7 @@ import {
   type DlqEntry,
   type Outgoing,
   produce,
-  readTopic,
+  readDeadLetters,
   useTestEnv,
   waitFor,
 } from './harness.ts';
@@ -58,7 +59,7 @@ describe('a mostly-invalid backlog', () => {
     await waitFor(() => served(svc.url, 'clean-1'), 15_000, 'clean partition order served');
     await waitFor(() => served(svc.url, 'behind-poison'), 30_000, 'order behind the poison');
 
-    const letters = await readTopic(env.brokers, env.dlqTopic, 3_000, 30_000);
+    const letters = await readDeadLetters(env);
     expectEachOffsetOnce(letters, 0, 3_000);
     expect(letters.every((l) => l.headers[DLQ_HEADERS.reason] === 'invalid_order')).toBe(true);
     // nothing had to be cut: the sends were split instead
@@ -83,7 +84,7 @@ describe('a mostly-invalid backlog', () => {
     ]);
     const svc = await t.start();
     await waitFor(() => served(svc.url, 'after-tombstones'), 30_000, 'order behind tombstones');
-    const letters = await readTopic(env.brokers, env.dlqTopic, 10_000, 30_000);
+    const letters = await readDeadLetters(env);
     expectEachOffsetOnce(letters, 0, 10_000);
     expect(letters.every((l) => l.value === null)).toBe(true);
   });
@@ -103,7 +104,7 @@ describe('a mostly-invalid backlog', () => {
     ]);
     const svc = await t.start({ KAFKA_MAX_BYTES: '2MiB' });
     await waitFor(() => served(svc.url, 'after-huge'), 30_000, 'order behind the huge one');
-    const [letter] = await readTopic(env.brokers, env.dlqTopic, 1, 30_000);
+    const [letter] = await readDeadLetters(env);
     expect(letter?.headers[DLQ_HEADERS.reason]).toBe('not_json');
     expect(letter?.headers[DLQ_HEADERS.valueTruncated]).toBe('true');
     expect(letter?.headers[DLQ_HEADERS.valueBytes]).toBe('1048504');

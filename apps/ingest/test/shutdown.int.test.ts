@@ -3,7 +3,7 @@
 // deterministically by locking the orders table from the test: the upsert waits on the lock
 // (seen in pg_stat_activity) until the test lets it go.
 import { connect } from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { readGroupOffsets, withAdmin } from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
 import {
@@ -34,18 +34,10 @@ async function exitWithin(c: Child, ms: number) {
 }
 
 async function committedOffset(env: TestEnv, partition: number): Promise<number> {
-  const admin = new Kafka({
-    clientId: 'shutdown-test',
-    brokers: env.brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const [topic] = await admin.fetchOffsets({ groupId: env.groupId, topics: [env.topic] });
-    return Number(topic?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
-  } finally {
-    await admin.disconnect();
-  }
+  const offsets = await withAdmin({ clientId: 'shutdown-test', brokers: env.brokers }, (admin) =>
+    readGroupOffsets(admin, env.groupId, env.topic),
+  );
+  return Number(offsets.find((p) => p.partition === partition)?.committed ?? -1);
 }
 
 function metricValue(text: string, name: string): number {
