@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createTestTopic, ensureInfra } from '@orders/infra';
+import {
+  deleteTopics,
+  javaPartition,
+  partitionCount,
+  readToHighWatermark,
+  withAdmin,
+} from '@orders/kafka';
 import { decodeOrder } from '@orders/model';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { INVALID_KINDS, type InvalidKind } from './bad-messages.ts';
 import { SEEDED_BASE_DATE } from './fake-order.ts';
@@ -12,34 +18,14 @@ const MAX_BYTES = 512 * 1024;
 
 type Received = { key: string | null; value: Buffer | null; partition: number };
 
-/** Reads `count` messages of `topic` from the beginning with a throw-away group. */
-async function readBack(brokers: string[], topic: string, count: number): Promise<Received[]> {
-  const kafka = new Kafka({ clientId: 'producer-test', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({
-    groupId: `test-${randomUUID()}`,
-    maxBytesPerPartition: 2 * 1024 * 1024,
-  });
-  const received: Received[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const done = new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message, partition }) => {
-          received.push({
-            key: message.key?.toString('utf8') ?? null,
-            value: message.value,
-            partition,
-          });
-          if (received.length >= count) resolve();
-        },
-      });
-    });
-    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 45_000))]);
-  } finally {
-    await consumer.disconnect();
-  }
-  return received;
+/** Every message of `topic`, read back to its end offsets through a throw-away group. */
+async function readBack(brokers: string[], topic: string): Promise<Received[]> {
+  const records = await readToHighWatermark({ clientId: 'producer-test', brokers }, topic);
+  return records.map((r) => ({
+    key: r.key?.toString('utf8') ?? null,
+    value: r.value,
+    partition: r.partition,
+  }));
 }
 
 function options(
@@ -76,7 +62,7 @@ describe('runProducer against the local broker', () => {
         stoppedBy: 'count',
       });
 
-      const received = await readBack(topic.brokers, topic.topic, 1000);
+      const received = await readBack(topic.brokers, topic.topic);
       expect(received).toHaveLength(1000);
       // The same seed gives the same messages: compare the broker's copy with a fresh generation.
       const source = createMessageSource({
@@ -92,22 +78,8 @@ describe('runProducer against the local broker', () => {
       }
       const partitions = new Set<number>();
       // The partition a Java client (or kafkajs, which ingest uses) would pick for the key.
-      const javaPartitioner = Partitioners.DefaultPartitioner();
-      const partitionMetadata = [0, 1, 2].map((partitionId) => ({
-        partitionId,
-        leader: 1,
-        partitionErrorCode: 0,
-        replicas: [1],
-        isr: [1],
-      }));
       for (const r of received) {
-        expect(
-          javaPartitioner({
-            topic: topic.topic,
-            partitionMetadata,
-            message: { key: r.key, value: null },
-          }),
-        ).toBe(r.partition);
+        expect(javaPartition(r.key as string, 3)).toBe(r.partition);
         expect(r.key).not.toBeNull();
         expect(r.value?.toString('utf8')).toBe(expected.get(r.key as string));
         const decoded = decodeOrder(r.value, { maxBytes: MAX_BYTES });
@@ -137,7 +109,7 @@ describe('runProducer against the local broker', () => {
       );
       expect(outcome.ok).toBe(true);
       expect(outcome.summary.sent).toBe(count);
-      const received = await readBack(topic.brokers, topic.topic, count);
+      const received = await readBack(topic.brokers, topic.topic);
       expect(received).toHaveLength(count);
       const kinds = new Set(Object.keys(outcome.summary.invalidByKind) as InvalidKind[]);
       expect(kinds.has('oversize') && kinds.has('tombstone')).toBe(true);
@@ -170,7 +142,7 @@ describe('runProducer against the local broker', () => {
       expect(outcome.summary.errors).toBeGreaterThan(0);
       expect(outcome.summary.sent + outcome.summary.errors).toBe(60);
       expect(outcome.summary.valid).toBe(outcome.summary.sent);
-      const received = await readBack(topic.brokers, topic.topic, outcome.summary.sent);
+      const received = await readBack(topic.brokers, topic.topic);
       expect(received).toHaveLength(outcome.summary.sent);
     } finally {
       await topic.delete();
@@ -180,23 +152,16 @@ describe('runProducer against the local broker', () => {
   it('creates a missing topic with the configured partitions', async () => {
     const { brokers } = await ensureInfra();
     const name = `test-${randomUUID()}`;
-    const admin = new Kafka({
-      clientId: 'producer-test',
-      brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
+    const settings = { clientId: 'producer-test', brokers };
     try {
       const outcome = await runProducer(options(brokers, name, { count: 10, partitions: 4 }));
       expect(outcome.ok).toBe(true);
-      const metadata = await admin.fetchTopicMetadata({ topics: [name] });
-      expect(metadata.topics[0]?.partitions).toHaveLength(4);
+      expect(await withAdmin(settings, (admin) => partitionCount(admin, name))).toBe(4);
       // A second run finds it there and just sends.
       const again = await runProducer(options(brokers, name, { count: 10, partitions: 4 }));
       expect(again.ok && again.summary.sent).toBe(10);
     } finally {
-      await admin.deleteTopics({ topics: [name] }).catch(() => {});
-      await admin.disconnect();
+      await withAdmin(settings, (admin) => deleteTopics(admin, [name])).catch(() => {});
     }
   });
 });

@@ -1,18 +1,9 @@
-// The only Kafka client importer of the producer: connects, creates the topic when missing, sends.
-// @platformatic/kafka rather than kafkajs (which ingest consumes with): kafkajs spends ~36 µs of
-// CPU per 1.3 KB message encoding a produce request (JS CRC32C, several zero-filled copies per
-// record), platformatic ~11 µs, and only the latter reaches the 50,000 orders/s target here.
-// Measured in bench/producer.bench.ts; README of this app has the figures.
+// The producer's Kafka sink: connects, creates the topic when missing, sends. The client is
+// @orders/kafka's createFastProducer (@platformatic/kafka: kafkajs's produce path is ~3x the CPU
+// per message, see README "Delivery"); measured in bench/producer.bench.ts.
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaSasl } from '@orders/config';
-import {
-  Admin,
-  compatibilityPartitioner,
-  findErrorBy,
-  ProduceAcks,
-  Producer,
-  SASLMechanisms,
-} from '@platformatic/kafka';
+import { createFastProducer, KafkaError } from '@orders/kafka';
 import type { OutgoingMessage } from './messages.ts';
 
 export type SinkErrorCode = 'unreachable' | 'topic' | 'rejected' | 'send_failed';
@@ -51,8 +42,6 @@ export type KafkaSinkOptions = {
   sendDeadlineMs?: number;
 };
 
-type Value = string | Buffer | null;
-
 // Kafka refuses a whole record batch (every message of one partition in a request) above
 // message.max.bytes (1 MiB by default). So a request carries at most GROUP_BYTES of values,
 // and a value above ALONE_BYTES goes in a request of its own: a --batch 5000 of 1.4 KB orders
@@ -60,82 +49,41 @@ type Value = string | Buffer | null;
 const GROUP_BYTES = 768 * 1024;
 const ALONE_BYTES = 256 * 1024;
 
-const SASL_MECHANISMS = {
-  plain: SASLMechanisms.PLAIN,
-  'scram-sha-256': SASLMechanisms.SCRAM_SHA_256,
-  'scram-sha-512': SASLMechanisms.SCRAM_SHA_512,
-} as const;
-
 export async function createKafkaSink(
   options: KafkaSinkOptions,
 ): Promise<{ ok: true; sink: Sink } | { ok: false; error: SinkError }> {
-  const connection = {
+  const producer = createFastProducer({
     clientId: options.clientId ?? 'orders-producer',
-    bootstrapBrokers: options.brokers,
-    connectTimeout: options.connectionTimeoutMs ?? 2000,
+    brokers: options.brokers,
+    ssl: options.ssl,
+    sasl: options.sasl,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 2000,
     // Large batches on a busy machine: give the broker time before a request counts as lost.
-    requestTimeout: 30_000,
+    requestTimeoutMs: 30_000,
     // 3 retries 300 ms apart: a refused connection fails in about a second, not minutes.
     // (0 or 1 retries can leave a failed request unsettled in 2.12.1; 3 is tested.)
     retries: 3,
-    retryDelay: 300,
-    ...(options.ssl ? { tls: options.ssl } : {}),
-    ...(options.sasl
-      ? {
-          sasl: {
-            mechanism: SASL_MECHANISMS[options.sasl.mechanism],
-            username: options.sasl.username,
-            password: options.sasl.password,
-          },
-        }
-      : {}),
-  };
-  const admin = new Admin(connection);
-  const producer = new Producer<string, Value, string, string>({
-    ...connection,
-    idempotent: true,
-    acks: ProduceAcks.ALL,
-    // Java's murmur2 mapping: a key lands on the same partition as with kafkajs or Java clients.
-    partitioner: compatibilityPartitioner,
-    autocreateTopics: false,
-    serializers: {
-      key: (key) => (key === undefined ? undefined : Buffer.from(key)),
-      // null → no value: a tombstone.
-      value: (value) =>
-        value === undefined || value === null
-          ? undefined
-          : typeof value === 'string'
-            ? Buffer.from(value)
-            : value,
-      headerKey: (key) => (key === undefined ? undefined : Buffer.from(key)),
-      headerValue: (value) => (value === undefined ? undefined : Buffer.from(value)),
-    },
+    retryDelayMs: 300,
   });
-  const closeAll = () => Promise.all([admin.close(), producer.close(true)]).then(() => {});
+  const closeAll = () => producer.close();
 
   const prepare = async (): Promise<SinkError | undefined> => {
     try {
-      await admin.createTopics({
-        topics: [options.topic],
+      // an existing topic (ingest, or an earlier run, made it) is the normal case
+      await producer.createTopic(options.topic, {
         partitions: options.partitions,
-        // -1 asks the broker for its default.replication.factor.
-        replicas: options.replicationFactor ?? -1,
+        replicationFactor: options.replicationFactor,
       });
     } catch (error) {
-      // The topic may already exist (ingest, or an earlier run, made it): that is the normal case.
-      if (!findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS')) {
-        if (isNetwork(error)) return unreachable(options.brokers, error);
-        return {
-          code: 'topic',
-          message: `cannot create topic ${options.topic}: ${describe(error)}`,
-        };
-      }
-    } finally {
-      await admin.close().catch(() => {});
+      if (KafkaError.from(error).unreachable) return unreachable(options.brokers, error);
+      return {
+        code: 'topic',
+        message: `cannot create topic ${options.topic}: ${describe(error)}`,
+      };
     }
     try {
       // Registers the idempotent producer id now, so a broker problem shows before the first send.
-      await producer.initIdempotentProducer({});
+      await producer.init();
     } catch (error) {
       return unreachable(options.brokers, error);
     }
@@ -161,7 +109,7 @@ export async function createKafkaSink(
     try {
       // A deadline of our own: a request the client never settles must become an error.
       return await withDeadline(
-        producer.send({ messages }).then(() => undefined),
+        producer.send(messages).then(() => undefined),
         sendDeadlineMs,
         (ms): SinkError => ({
           code: 'send_failed',
@@ -169,7 +117,8 @@ export async function createKafkaSink(
         }),
       );
     } catch (error) {
-      const rejected = findErrorBy(error as Error, 'apiId', 'MESSAGE_TOO_LARGE') !== null;
+      // the broker refused the records themselves (too large, invalid): sending again cannot help
+      const rejected = KafkaError.from(error).recordRefused;
       return { code: rejected ? 'rejected' : 'send_failed', message: describe(error) };
     }
   };
@@ -229,10 +178,6 @@ function withDeadline<T, U>(
     timer = setTimeout(() => resolve(onTimeout(ms)), ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-function isNetwork(error: unknown): boolean {
-  return findErrorBy(error as Error, 'code', 'PLT_KFK_NETWORK') !== null;
 }
 
 function unreachable(brokers: string[], error: unknown): SinkError {
