@@ -1,4 +1,4 @@
-// The kafkajs client: the repository's one `new Kafka(`, its log mapping, and withAdmin.
+// The kafkajs client: the only place one is constructed, its log mapping, and withAdmin.
 import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
