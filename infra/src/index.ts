@@ -8,5 +8,4 @@ export {
   type TestDatabase,
   type TestTopic,
 } from './test-kit.ts';
-export { createTopicsWithLeaders } from './topics.ts';
 export { type InfraInfo, infraUp, type UpOptions } from './up.ts';

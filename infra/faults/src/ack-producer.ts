@@ -1,7 +1,7 @@
 // Sends the corpus at a steady pace and records every acknowledged send with its partition and
 // offset. A failed send (broker killed) is retried until acked: the broker may hold copies from
 // the failed attempt, which are older than the acked copy, and are reported as such by the checker.
-import { Kafka, logLevel } from 'kafkajs';
+import { createProducer, type KafkaSettings, type RecordProducer } from '@orders/kafka';
 import { type Ack, sha256 } from './check.ts';
 import type { CorpusMessage } from './corpus.ts';
 
@@ -33,16 +33,13 @@ export type AckProducer = {
 };
 
 export function startAckProducer(o: AckProducerOptions): AckProducer {
-  const kafka = new Kafka({
+  const settings: KafkaSettings = {
     clientId: 'orders-faults-producer',
     brokers: o.brokers,
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3_000,
-    requestTimeout: 10_000,
-    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 },
-  });
-  // one request in flight: an acked request's offsets come after every earlier request's
-  const producer = kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    connectionTimeoutMs: 3_000,
+    requestTimeoutMs: 10_000,
+    retry: { retries: 2, initialRetryTimeMs: 200, maxRetryTimeMs: 2_000 },
+  };
   const chunk = o.chunk ?? 50;
   const chunkBytes = o.chunkBytes ?? 768 * 1024;
   const size = (m: CorpusMessage) => (m.value === null ? 0 : Buffer.byteLength(m.value));
@@ -64,16 +61,15 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
   let hurried = false;
   let index = 0;
 
-  async function sendChunk(messages: CorpusMessage[]): Promise<void> {
+  async function sendChunk(producer: RecordProducer, messages: CorpusMessage[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await producer.send({
-          topic: o.topic,
-          acks: -1,
-          timeout: 10_000,
-          messages: messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })),
-        });
-        const base = new Map(result.map((r) => [r.partition, BigInt(r.baseOffset ?? '-1')]));
+        const result = await producer.send(
+          o.topic,
+          messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })),
+          { timeoutMs: 10_000 },
+        );
+        const base = new Map(result.map((r) => [r.partition, BigInt(r.baseOffset)]));
         const next = new Map<number, bigint>();
         for (const m of messages) {
           const at = next.get(m.partition) ?? (base.get(m.partition) as bigint);
@@ -99,7 +95,8 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
   }
 
   const done = (async () => {
-    await producer.connect();
+    // one request in flight: an acked request's offsets come after every earlier request's
+    const producer = await createProducer(settings, { maxInFlightRequests: 1 });
     const started = Date.now();
     const perChunkMs = (o.durationMs * chunk) / o.corpus.length;
     while (!stopped && index < o.corpus.length) {
@@ -107,10 +104,10 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
       const wait = hurried ? 0 : due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const part = nextChunk(index);
-      await sendChunk(part);
+      await sendChunk(producer, part);
       index += part.length;
     }
-    await producer.disconnect().catch(() => {});
+    await producer.close().catch(() => {});
   })();
 
   return {

@@ -1,6 +1,13 @@
 // Reading the outcome back: rows from PostgreSQL, dead letters from the DLQ topic, consumer-group
 // lag from admin offsets, figures from /metrics, and bodies from the API.
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  type Admin,
+  createKafka,
+  DLQ_HEADERS,
+  type PartitionOffsets,
+  readGroupOffsets,
+  readToHighWatermark,
+} from '@orders/kafka';
 import pg from 'pg';
 import { type DlqRecord, type StoredRow, sha256 } from './check.ts';
 
@@ -18,73 +25,26 @@ export async function readRows(connectionString: string): Promise<StoredRow[]> {
   }
 }
 
-const header = (h: Buffer | string | (Buffer | string)[] | undefined): string =>
-  h === undefined ? '' : Array.isArray(h) ? String(h[0]) : h.toString();
-
 /**
- * Every committed record of the dead-letter topic, read from the beginning up to the high
- * watermarks, read_committed (letters of an aborted or still open transaction are never seen).
- * kafkajs's admin lists offsets read_committed, so a transaction still open would stop the read at
- * its first record (the last stable offset) instead of hanging: read once the writers are stopped.
+ * Every committed record of the dead-letter topic, read from the beginning up to its end offsets,
+ * read_committed: letters of an aborted transaction are never seen, and a transaction still open
+ * ends the read at its first record (the last stable offset), so read once the writers are
+ * stopped. Ingest's transactional letters make a partition's last offset a commit or abort marker:
+ * the reader counts it (@orders/kafka readToHighWatermark).
  */
 export async function readDlq(brokers: string[], topic: string): Promise<DlqRecord[]> {
-  const kafka = new Kafka({
-    clientId: 'orders-faults-dlq-reader',
-    brokers,
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const want = new Map(ends.map((p) => [p.partition, BigInt(p.high)]));
-  const remaining = new Set(
-    ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => p.partition),
+  const records = await readToHighWatermark(
+    { clientId: 'orders-faults-dlq-reader', brokers },
+    topic,
+    { isolation: 'read_committed', timeoutMs: 120_000 },
   );
-  const out: DlqRecord[] = [];
-  if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({
-    groupId: `faults-dlq-reader-${Date.now()}`,
-    readUncommitted: false,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('reading the DLQ timed out')), 120_000);
-    // ingest writes dead letters in Kafka transactions: the last offset of a partition is then a
-    // commit/abort marker that eachMessage never sees; a batch's lastOffset counts it
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (BigInt(payload.lastOffset) + 1n >= (want.get(payload.partition) ?? 0n)) {
-        remaining.delete(payload.partition);
-      }
-      if (remaining.size === 0) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    consumer
-      .run({
-        eachMessage: async ({ partition, message }) => {
-          const h = message.headers ?? {};
-          out.push({
-            sourceTopic: header(h['x-dlq-source-topic']),
-            sourcePartition: Number(header(h['x-dlq-source-partition'])),
-            sourceOffset: header(h['x-dlq-source-offset']),
-            reason: header(h['x-dlq-reason']),
-            valueSha: sha256(message.value),
-          });
-          if (BigInt(message.offset) + 1n >= (want.get(partition) ?? 0n))
-            remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return out;
+  return records.map((r) => ({
+    sourceTopic: r.headers[DLQ_HEADERS.topic] ?? '',
+    sourcePartition: Number(r.headers[DLQ_HEADERS.partition] ?? ''),
+    sourceOffset: r.headers[DLQ_HEADERS.offset] ?? '',
+    reason: r.headers[DLQ_HEADERS.reason] ?? '',
+    valueSha: sha256(r.value),
+  }));
 }
 
 export type LagReader = {
@@ -103,22 +63,21 @@ export async function createLagReader(
   topic: string,
   groupId: string,
 ): Promise<LagReader> {
-  const kafka = new Kafka({
+  const kafka = createKafka({
     clientId: 'orders-faults-lag',
     brokers,
-    logLevel: logLevel.NOTHING,
-    requestTimeout: 5_000,
+    requestTimeoutMs: 5_000,
     retry: { retries: 1 },
   });
-  let admin = kafka.admin();
+  let admin: Admin = kafka.admin();
   let connected = false;
-  const withAdmin = async <T>(fn: (a: typeof admin) => Promise<T>): Promise<T> => {
+  const offsets = async (): Promise<PartitionOffsets[]> => {
     try {
       if (!connected) {
         await admin.connect();
         connected = true;
       }
-      return await fn(admin);
+      return await readGroupOffsets(admin, groupId, topic);
     } catch (err) {
       // the broker may have been killed: start over with a fresh client next time
       await admin.disconnect().catch(() => {});
@@ -127,22 +86,6 @@ export async function createLagReader(
       throw err;
     }
   };
-  const offsets = () =>
-    withAdmin(async (a) => {
-      const [committed, latest] = await Promise.all([
-        a.fetchOffsets({ groupId, topics: [topic] }),
-        a.fetchTopicOffsets(topic),
-      ]);
-      const c = new Map(
-        (committed[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]),
-      );
-      return latest.map((p) => ({
-        partition: p.partition,
-        high: BigInt(p.high),
-        low: BigInt(p.low),
-        committed: c.get(p.partition) ?? -1n,
-      }));
-    });
   return {
     async lag() {
       let lag = 0n;

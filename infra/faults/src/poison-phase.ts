@@ -2,8 +2,7 @@
 // topic, consumer group, database and ingest process. The whole backlog (poison.ts's plan) is on
 // the topic before that ingest starts; then it must drain it within the deadline — lag 0, every
 // valid order served, every invalid message one dead letter — and stop on SIGTERM.
-import { createTopicsWithLeaders } from '@orders/infra';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders, withAdmin } from '@orders/kafka';
 import { type AckProducer, startAckProducer } from './ack-producer.ts';
 import type { CheckResult, DlqRecord, ServedCheck } from './check.ts';
 import type { ExitRecord, IngestProcess } from './ingest-process.ts';
@@ -104,17 +103,9 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
     `poison backlog: ${plan.messages.length} messages (${size.invalid} invalid, ${size.tombstones} of them tombstones on partition ${plan.tombstonePartition}; ${size.valid} valid behind them), ${(plan.bytes / 1024 ** 2).toFixed(1)} MiB`,
   );
 
-  const admin = new Kafka({
-    clientId: 'orders-faults-admin',
-    brokers: servers.brokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await createTopicsWithLeaders(admin, [{ topic, numPartitions: settings.partitions }]);
-  } finally {
-    await admin.disconnect();
-  }
+  await withAdmin({ clientId: 'orders-faults-admin', brokers: servers.brokers }, (admin) =>
+    createTopicsWithLeaders(admin, [{ topic, partitions: settings.partitions }]),
+  );
   await servers.adminQuery(`CREATE DATABASE ${database} OWNER ${servers.pg.user}`);
 
   const produceStarted = Date.now();

@@ -8,13 +8,14 @@
 // way over a DLQ topic of as many partitions, so one source partition's letters land in one DLQ
 // partition — as in production. (The main corpus partitions by its own hash, which spreads each
 // batch's letters over every DLQ partition and hid issue 17.)
+
+import { javaPartition } from '@orders/kafka';
 import {
   createOrderFaker,
   INVALID_KINDS,
   type InvalidKind,
   makeBadMessage,
 } from '@orders/producer';
-import { Partitioners } from 'kafkajs';
 import {
   type Ack,
   type CheckResult,
@@ -69,21 +70,9 @@ export type PoisonPlan = {
 export const HEAVY_KINDS: readonly InvalidKind[] = ['oversize', 'too-many-items'];
 export const HEAVY_SHARE = 0.01;
 
-const defaultPartitioner = Partitioners.DefaultPartitioner();
-
 /** The partition kafkajs's (and Java's) default partitioner gives `key` over `partitions`. */
 export function kafkaPartitionFor(key: string, partitions: number): number {
-  return defaultPartitioner({
-    topic: 'poison',
-    partitionMetadata: Array.from({ length: partitions }, (_, i) => ({
-      partitionErrorCode: 0,
-      partitionId: i,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    })),
-    message: { key, value: null },
-  });
+  return javaPartition(key, partitions);
 }
 
 /** `base`, or `base.1`, `base.2`, …: the first of them the default partitioner puts on `partition`. */

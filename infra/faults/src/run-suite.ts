@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createTopicsWithLeaders } from '@orders/infra';
-import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsWithLeaders, readGroupOffsets, withAdmin } from '@orders/kafka';
 import { type AckProducer, startAckProducer } from './ack-producer.ts';
 import { type CheckResult, check, compareServed, type ServedCheck } from './check.ts';
 import { buildCorpus, countByKind } from './corpus.ts';
@@ -151,14 +150,10 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     await servers.start();
     const pids = servers.pids();
     log(`servers up: broker pid ${pids.broker}, PostgreSQL pid ${pids.postgres}`);
-    const admin = new Kafka({
-      clientId: 'orders-faults-admin',
-      brokers: servers.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await createTopicsWithLeaders(admin, [{ topic, numPartitions: settings.partitions }]);
-    await admin.disconnect();
+    const adminSettings = { clientId: 'orders-faults-admin', brokers: servers.brokers };
+    await withAdmin(adminSettings, (admin) =>
+      createTopicsWithLeaders(admin, [{ topic, partitions: settings.partitions }]),
+    );
 
     ingestEnv = {
       LOG_LEVEL: 'info',
@@ -294,15 +289,8 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     await sample();
     clearInterval(sampler);
 
-    const admin2 = new Kafka({
-      clientId: 'orders-faults-admin',
-      brokers: servers.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin2.connect();
-    const ends = await admin2.fetchTopicOffsets(topic);
-    await admin2.disconnect();
-    const topicMessages = ends.reduce((s, p) => s + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    const ends = await withAdmin(adminSettings, (admin) => readGroupOffsets(admin, groupId, topic));
+    const topicMessages = ends.reduce((s, p) => s + Number(p.high - p.low), 0);
 
     const rows = await readRows(appUrl);
     const dlq = await readDlq(servers.brokers, dlqTopic);
