@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { defaultConfig } from '@orders/config';
 import { createOrderStore, type StoredOrder } from '@orders/store';
 import { LinearRouter } from 'hono/router/linear-router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
@@ -14,6 +15,8 @@ import { benchOrders, benchUids } from './fixtures.ts';
 
 const [kind = 'hono', countText = '100000', router = 'regexp'] = process.argv.slice(2);
 const orders = benchOrders(benchUids(Number(countText)));
+// both servers with the timeouts ingest serves with by default
+const options = serverOptions(defaultConfig().server);
 
 function listenBare(): Promise<number> {
   const byUid = new Map<string, StoredOrder>();
@@ -37,7 +40,7 @@ function listenBare(): Promise<number> {
     });
     res.end(order.body);
   };
-  const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer(options, (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
     if (url.startsWith('/orders?id=')) send(res, byId.get(Number(url.slice(11))));
     else if (url.startsWith('/orders/')) send(res, byUid.get(url.slice(8)));
@@ -76,7 +79,7 @@ function listenHono(): Promise<number> {
     { router: routers[router as keyof typeof routers] },
   );
   return new Promise((resolve) => {
-    serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, serverOptions }, (info) =>
+    serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, serverOptions: options }, (info) =>
       resolve(info.port),
     );
   });

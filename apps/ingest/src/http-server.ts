@@ -1,6 +1,6 @@
-// The HTTP listener for the API app, with Node's slow-client protections set (headersTimeout,
-// requestTimeout; reliability-notes §(d) "Slowloris") and a close that also drops idle keep-alive
-// sockets so shutdown is not held open by a browser tab.
+// The HTTP listener for the API app, with Node's slow-client protections set (headersTimeout and
+// requestTimeout against slowloris, from the configuration) and a close that also drops idle
+// keep-alive sockets so shutdown is not held open by a browser tab.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { serverOptions } from '@orders/api';
@@ -23,13 +23,8 @@ export function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
         fetch: opts.fetch,
         hostname: opts.host,
         port: opts.port,
-        // the api's recommendations (serverOptions), with the configured timeouts
-        serverOptions: {
-          ...serverOptions,
-          headersTimeout: opts.headersTimeoutMs,
-          requestTimeout: opts.requestTimeoutMs,
-          keepAliveTimeout: opts.keepAliveTimeoutMs,
-        },
+        // the api's options with the configured timeouts
+        serverOptions: serverOptions(opts),
       },
       (info) => {
         resolve({ port: (info as AddressInfo).port, close });

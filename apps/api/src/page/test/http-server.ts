@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { defaultConfig } from '@orders/config';
 import type { Hono } from 'hono';
 import { serverOptions } from '../../server-options.ts';
 
@@ -14,7 +15,12 @@ export async function startTestServer(app: Hono): Promise<TestServer> {
   let server: Server | undefined;
   const port = await new Promise<number>((resolve) => {
     server = serve(
-      { fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions },
+      {
+        fetch: app.fetch,
+        port: 0,
+        hostname: '127.0.0.1',
+        serverOptions: serverOptions(defaultConfig().server),
+      },
       (info: AddressInfo) => resolve(info.port),
     ) as Server;
   });
