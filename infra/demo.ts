@@ -3,13 +3,20 @@
 // the next run (`pnpm infra:down` stops them).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { readVariables } from '@orders/config';
 import { InfraError } from './src/errors.ts';
 import { infraUp } from './src/up.ts';
 
 process.removeAllListeners('warning'); // kafkajs 2.2.4's harmless TimeoutNegativeWarning on Node 24
 
 const root = join(import.meta.dirname, '..');
-const port = process.env.SERVER_PORT ?? '3000';
+// the port ingest will listen on, by ingest's own rule and default (@orders/config)
+const server = readVariables(process.env, ['SERVER_PORT']);
+if (!server.ok) {
+  console.error(`demo: ${server.error.message}`);
+  process.exit(1);
+}
+const port = server.values.SERVER_PORT;
 const rate = process.env.DEMO_RATE ?? '20';
 
 try {

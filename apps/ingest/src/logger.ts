@@ -16,14 +16,15 @@ export type Logger = {
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LoggerOptions = {
-  level?: string;
+  /** LOG_LEVEL as the config parsed it (trace → debug, fatal → error) */
+  level: string;
   /** Where lines go; defaults to stdout. Tests pass an array sink. */
   write?: (line: string) => void;
   base?: LogFields;
 };
 
-function normaliseLevel(level: string | undefined): LogLevel {
-  const l = (level ?? 'info').toLowerCase();
+function normaliseLevel(level: string): LogLevel {
+  const l = level.toLowerCase();
   if (l === 'trace') return 'debug';
   if (l === 'fatal') return 'error';
   return l in rank ? (l as LogLevel) : 'info';
@@ -38,7 +39,7 @@ export function errorFields(err: unknown): LogFields {
   return { err: { message: String(err) } };
 }
 
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions): Logger {
   const level = normaliseLevel(options.level);
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const base = options.base ?? {};
