@@ -57,9 +57,9 @@ export type Config = {
   ingest: {
     /** kafkajs partitionsConsumedConcurrently. */
     partitionsConcurrency: number;
-    /** Most orders written in one transaction (one multi-row upsert). */
+    /** INGEST_BATCH_SIZE: most rows per upsert statement (each Kafka batch is one transaction). */
     batchSize: number;
-    /** KAFKA_WRITE_EXAMPLES: run the producer's generator inside the ingest process (demo mode). */
+    /** KAFKA_WRITE_EXAMPLES: ingest starts the producer CLI as a child process (demo mode). */
     writeExamples: boolean;
     /** Deadline for a graceful stop after SIGTERM/SIGINT. */
     shutdownTimeoutMs: number;

@@ -231,7 +231,8 @@ export const variables = {
   },
   INGEST_BATCH_SIZE: {
     group: 'Ingest',
-    description: 'Most orders written to PostgreSQL in one transaction (one multi-row upsert).',
+    description:
+      'Most orders per upsert statement; a larger Kafka batch is written as several statements in its one transaction.',
     default: '1000',
     parser: integer(1, 50_000),
   },
