@@ -1,7 +1,7 @@
-// Entry point: env (./.env via dotenv; `pnpm start` also passes the repository's .env to node), config,
-// signals and exit codes. Everything else lives in createIngest so tests can run it in-process.
-import 'dotenv/config';
+// Entry point: env (one .env, see env-file.ts), config, signals and exit codes. Everything else
+// lives in createIngest so tests can run it in-process.
 import { loadConfig, readKafkaSsl } from '@orders/config';
+import { type EnvFileRead, loadEnvFile } from './env-file.ts';
 import { createIngest, type IngestDeps } from './ingest.ts';
 import { createLogger, errorFields } from './logger.ts';
 
@@ -9,6 +9,13 @@ import { createLogger, errorFields } from './logger.ts';
 export type MainHooks = Pick<IngestDeps, 'afterCommit' | 'beforeDlqCommit'>;
 
 export async function runMain(hooks: MainHooks = {}): Promise<void> {
+  let envFile: EnvFileRead;
+  try {
+    envFile = loadEnvFile(process.env, process.cwd());
+  } catch (err) {
+    process.stderr.write(`cannot read the .env file: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   const loaded = loadConfig(process.env);
   if (!loaded.ok) {
     for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -22,6 +29,7 @@ export async function runMain(hooks: MainHooks = {}): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.logLevel });
+  if (envFile.loaded) logger.info('.env read', { path: envFile.path, variablesSet: envFile.set });
   // Deprecated variable names and doubtful combinations: the config is usable, the operator should know.
   for (const warning of loaded.warnings) logger.warn('config warning', { warning });
 

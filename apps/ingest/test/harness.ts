@@ -197,6 +197,7 @@ const CRASH_MAIN = join(import.meta.dirname, 'crash-main.ts');
  */
 export async function startChild(env: Record<string, string>): Promise<Child> {
   const proc = spawn(process.execPath, [wantsCrashHooks(env) ? CRASH_MAIN : MAIN], {
+    cwd: import.meta.dirname, // not the repository root: a developer's .env stays out (src/env-file.ts)
     env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
