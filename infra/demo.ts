@@ -7,8 +7,6 @@ import { readVariables } from '@orders/config';
 import { InfraError } from './src/errors.ts';
 import { infraUp } from './src/up.ts';
 
-process.removeAllListeners('warning'); // kafkajs 2.2.4's harmless TimeoutNegativeWarning on Node 24
-
 const root = join(import.meta.dirname, '..');
 // the port ingest will listen on, by ingest's own rule and default (@orders/config)
 const server = readVariables(process.env, ['SERVER_PORT']);

@@ -2,12 +2,6 @@
 import { InfraError } from './src/errors.ts';
 import { infraUp } from './src/up.ts';
 
-// kafkajs 2.2.4 schedules a negative timeout on Node >= 24 (harmless); keep the output readable
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name !== 'TimeoutNegativeWarning') console.warn(warning);
-});
-
 try {
   await infraUp({ env: process.env, log: (line) => console.log(line) });
 } catch (error) {
