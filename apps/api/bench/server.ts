@@ -10,7 +10,7 @@ import { LinearRouter } from 'hono/router/linear-router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
 import { SmartRouter } from 'hono/router/smart-router';
 import { TrieRouter } from 'hono/router/trie-router';
-import { createApp, createMetrics, serverOptions } from '../src/index.ts';
+import { createApiMetrics, createApp, serverOptions } from '../src/index.ts';
 import { benchOrders, benchUids } from './fixtures.ts';
 
 const [kind = 'hono', countText = '100000', router = 'regexp'] = process.argv.slice(2);
@@ -73,7 +73,7 @@ function listenHono(): Promise<number> {
         recent: async () => [],
       },
       readiness: () => ({ ready: true, reasons: [] }),
-      metrics: createMetrics(),
+      metrics: createApiMetrics(),
       getOrderById: true,
     },
     { router: routers[router as keyof typeof routers] },

@@ -60,7 +60,7 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
   mountRoute(app, statsRoute(stats));
   mountRoute(app, healthzRoute());
   mountRoute(app, readyzRoute(deps.readiness));
-  mountRoute(app, metricsRoute(metrics));
+  mountRoute(app, metricsRoute(metrics.registry));
   mountRoute(app, openApiRoute(deps.getOrderById));
   mountRoute(app, docsRoute(deps.getOrderById));
   if (options.page !== false) {

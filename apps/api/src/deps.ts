@@ -1,6 +1,6 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
+import type { ApiMetrics } from './api-metrics.ts';
 import type { ApiLogger } from './http-error.ts';
-import type { Metrics } from './metrics/index.ts';
 import type { OrderSummary } from './order-summary.ts';
 import type { StatsSnapshot } from './stats.ts';
 
@@ -60,7 +60,7 @@ export type ApiDeps = {
   reader: OrderReader;
   /** `/readyz`: ready once memory is restored, the consumer joined its group and PostgreSQL answers. */
   readiness: Readiness;
-  metrics: Metrics;
+  metrics: ApiMetrics;
   /** SERVER_GET_ORDER_BY_ID: `true` → `GET /orders?id=` is the numeric id; `false` → an order_uid. */
   getOrderById: boolean;
   /** `/stats`; defaults to counters read from `metrics` and `store`. */

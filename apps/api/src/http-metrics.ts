@@ -1,4 +1,4 @@
-import type { Histogram, HistogramChild } from './metrics/index.ts';
+import type { Histogram, HistogramChild } from '@orders/metrics';
 import { routeLabelOf } from './routes/route.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createOrderStore } from '@orders/store';
 import { describe, expect, it } from 'vitest';
+import { createApiMetrics } from './api-metrics.ts';
 import { ApiError } from './http-error.ts';
-import { createMetrics } from './metrics/index.ts';
 import { createReadThrough, type ReadThroughOptions } from './read-through.ts';
 import { createFakeReader } from './test/fake-reader.ts';
 import { storedOrder } from './test/orders.ts';
@@ -9,7 +9,7 @@ import { storedOrder } from './test/orders.ts';
 function setup(options: Partial<ReadThroughOptions> = {}) {
   const store = createOrderStore({ maxOrders: 100, maxBytes: Infinity, maxAgeMs: Infinity });
   const reader = createFakeReader();
-  const metrics = createMetrics();
+  const metrics = createApiMetrics();
   let clock = 1_000_000;
   const readThrough = createReadThrough({
     store,

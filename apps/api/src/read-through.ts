@@ -1,8 +1,8 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
+import type { ApiMetrics } from './api-metrics.ts';
 import { createBatchReads, ReadFailure, type ReadLane } from './batch-reads.ts';
 import type { OrderReader, ReadThroughTuning } from './deps.ts';
 import { ApiError } from './http-error.ts';
-import type { Metrics } from './metrics/index.ts';
 import { type OrderSummary, summarize } from './order-summary.ts';
 import { createRecentReads } from './recent-reads.ts';
 
@@ -25,7 +25,7 @@ export type ReadThrough = {
 export type ReadThroughOptions = ReadThroughTuning & {
   store: Pick<OrderStore, 'getByUid' | 'getById' | 'recent'>;
   reader: OrderReader;
-  metrics?: Pick<Metrics, 'lookups' | 'reads' | 'readQueryKeys'>;
+  metrics?: Pick<ApiMetrics, 'lookups' | 'reads' | 'readQueryKeys'>;
   now?: () => number;
 };
 

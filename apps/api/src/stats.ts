@@ -1,4 +1,4 @@
-import type { Metrics, StoreStatsSource } from './metrics/index.ts';
+import type { MetricsSnapshot, StoreStatsSource } from './api-metrics.ts';
 
 /** `GET /stats`: the counters behind the page's live panel. */
 export type StatsSnapshot = {
@@ -20,11 +20,11 @@ const RATE_WINDOW_MS = 10_000;
 const MAX_SAMPLES = 64;
 
 /**
- * The default `/stats` source: read from the shared metrics and the store. The ingest rate comes
- * from samples taken on each call (no timer: the API does nothing between requests).
+ * The default `/stats` source: one metrics snapshot and the store's stats per call. The ingest rate
+ * comes from samples taken on each call (no timer: the API does nothing between requests).
  */
 export function createStatsSource(options: {
-  metrics: Metrics;
+  metrics: { snapshot(): MetricsSnapshot };
   store: StoreStatsSource;
   now?: () => number;
   startedAt?: number;
@@ -48,19 +48,16 @@ export function createStatsSource(options: {
 
   return () => {
     const at = now();
-    const ingested = metrics.ordersIngested.get();
-    const byReason: Record<string, number> = {};
-    for (let i = 0; i < metrics.ordersInvalid.children.length; i++) {
-      const reason = metrics.ordersInvalid.labelValues[i]?.[0];
-      if (reason !== undefined) byReason[reason] = metrics.ordersInvalid.children[i]?.value ?? 0;
-    }
+    const { ingest, lookups } = metrics.snapshot();
+    let invalid = 0;
+    for (const n of Object.values(ingest.invalidByReason)) invalid += n;
     const s = store.stats();
     return {
       at: new Date(at).toISOString(),
       uptimeSeconds: Math.max(0, Math.round((at - startedAt) / 1000)),
-      ingested: { total: ingested, perSecond: rate(at, ingested) },
-      invalid: { total: metrics.ordersInvalid.total(), byReason },
-      deadLettered: { total: metrics.ordersDeadLettered.get() },
+      ingested: { total: ingest.ingested, perSecond: rate(at, ingest.ingested) },
+      invalid: { total: invalid, byReason: ingest.invalidByReason },
+      deadLettered: { total: ingest.deadLettered },
       store: {
         count: s.count,
         bytes: s.bytes,
@@ -68,10 +65,10 @@ export function createStatsSource(options: {
         expired: s.expired,
       },
       lookups: {
-        memory: metrics.lookups.memory.value,
-        database: metrics.lookups.database.value,
-        notFound: metrics.lookups.not_found.value + metrics.lookups.negative_cache.value,
-        errors: metrics.lookups.error.value,
+        memory: lookups.memory,
+        database: lookups.database,
+        notFound: lookups.not_found + lookups.negative_cache,
+        errors: lookups.error,
       },
     };
   };

@@ -2,7 +2,7 @@
 // started and stopped in order. main.ts only adds env, signals and exit codes, so tests can run
 // the real service in-process.
 import { hostname } from 'node:os';
-import { createApp, createMetrics } from '@orders/api';
+import { createApiMetrics, createApp } from '@orders/api';
 import type { Config } from '@orders/config';
 import {
   createDlqProducer,
@@ -15,6 +15,7 @@ import {
   readTopicLimits,
   withAdmin,
 } from '@orders/kafka';
+import { createRegistry, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
 import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
@@ -84,9 +85,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     maxBytes: config.memory.maxBytes,
     maxAgeMs: config.memory.maxAgeMs,
   });
-  const shared = createMetrics();
-  shared.trackStore(store);
-  const metrics = createIngestMetrics({ shared, topic: config.kafka.topic });
+  // one registry per process, rendered at /metrics: ingest's families, the API's, the process's
+  const registry = createRegistry();
+  const metrics = createIngestMetrics({ registry, topic: config.kafka.topic });
+  const apiMetrics = createApiMetrics({ registry, ingest: metrics.snapshot });
+  apiMetrics.trackStore(store);
+  registerProcessMetrics(registry);
   const state = { joined: false, partitions: [] as number[] };
   // /readyz is synchronous: PostgreSQL reachability is sampled in the background
   const postgres = createPostgresProbe({ ping: () => db.ping(), initial: true });
@@ -164,7 +168,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     const app = createApp({
       store,
       reader: repo,
-      metrics: shared,
+      metrics: apiMetrics,
       getOrderById: config.server.getOrderById,
       readiness: ready,
       logger: {

@@ -1,6 +1,9 @@
-// Ingest metrics: recorded on the process's shared metrics (@orders/api defines the families the
-// API's /metrics and /stats read) plus a few ingest-only counters on the same registry.
-import type { Metrics } from '@orders/api';
+// Ingest's metric families, on the process's registry (@orders/metrics; the API adds its own and
+// serves /metrics). Each event is counted once, in its counter; `snapshot()` reads the figures
+// back from the counters for /stats, tests and the benchmark.
+import type { IngestFigures } from '@orders/api';
+import { type CounterChild, createRegistry, type Registry } from '@orders/metrics';
+import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@orders/model';
 import type { PublishOutcome } from './dead-letters.ts';
 
 export type BatchFigures = {
@@ -11,20 +14,22 @@ export type BatchFigures = {
   unchanged: number;
   /** redeliveries skipped by the version guard + versions superseded within the batch */
   duplicates: number;
-  invalid: { reason: string }[];
+  invalid: { reason: DeadLetterReason }[];
   deadLettered: number;
 };
 
-/** Plain running totals, also what tests and the benchmark read. */
-export type IngestTotals = {
+export type RetrySink = 'postgres' | 'dead_letters';
+
+/** Running totals, read from the counters at the call (`IngestFigures` is what /stats shows). */
+export type IngestSnapshot = IngestFigures & {
   batches: number;
   messages: number;
   inserted: number;
   updated: number;
   unchanged: number;
   duplicates: number;
+  /** messages dead-lettered (invalid, or refused by PostgreSQL as data) */
   invalid: number;
-  deadLettered: number;
   retries: number;
   /** dead letters published cut to fit the DLQ topic's limit */
   deadLettersCut: number;
@@ -33,60 +38,71 @@ export type IngestTotals = {
 };
 
 export type IngestMetrics = {
-  totals: IngestTotals;
+  registry: Registry;
+  snapshot(): IngestSnapshot;
   batch(f: BatchFigures): void;
-  retry(kind: 'postgres' | 'dead_letters'): void;
+  retry(kind: RetrySink): void;
   deadLetters(outcome: PublishOutcome): void;
   lag(partitions: { partition: number; lag: number }[]): void;
 };
 
 export type IngestMetricsOptions = {
-  /** the process's shared metrics (created by @orders/api's createMetrics) */
-  shared?: Metrics;
+  /** the process's registry (a fresh one by default, e.g. in unit tests) */
+  registry?: Registry;
+  /** the `topic` label of `orders_consumer_lag` */
   topic?: string;
 };
 
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_SIZE_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+const WRITE_RESULTS = ['inserted', 'updated', 'unchanged'] as const;
+const RETRY_SINKS: readonly RetrySink[] = ['postgres', 'dead_letters'];
+const GAVE_WAY = ['value', 'original_headers', 'key'] as const;
+
 export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestMetrics {
-  const totals: IngestTotals = {
-    batches: 0,
-    messages: 0,
-    inserted: 0,
-    updated: 0,
-    unchanged: 0,
-    duplicates: 0,
-    invalid: 0,
-    deadLettered: 0,
-    retries: 0,
-    deadLettersCut: 0,
-    deadLettersUnpublishable: 0,
-  };
-  const countLetters = (o: PublishOutcome) => {
-    for (const n of Object.values(o.cut)) totals.deadLettersCut += n;
-    totals.deadLettersUnpublishable += o.unpublishable.length;
-  };
-  const m = options.shared;
-  if (!m) {
-    return {
-      totals,
-      batch: (f) => addTotals(totals, f),
-      retry: () => {
-        totals.retries++;
-      },
-      deadLetters: countLetters,
-      lag: () => {},
-    };
-  }
+  const r = options.registry ?? createRegistry();
   const topic = options.topic ?? '';
-  const r = m.registry;
-  // Ingest-only figures beyond the shared families the API defines.
+
+  // the same events as orders_written_total (below), summed at scrape: counted once
+  r.counter({
+    name: 'orders_ingested_total',
+    help: 'Valid orders written to PostgreSQL and the memory store.',
+    collect: (set) => set(ingested()),
+  });
+  const invalidCounter = r.counter({
+    name: 'orders_invalid_total',
+    help: 'Messages rejected by validation, by reason.',
+    labelNames: ['reason'],
+  });
+  const invalid = {} as Record<DeadLetterReason, CounterChild>;
+  for (const reason of DEAD_LETTER_REASONS) invalid[reason] = invalidCounter.labels(reason);
+  const deadLettered = r.counter({
+    name: 'orders_dead_lettered_total',
+    help: 'Messages written to the dead-letter topic.',
+  });
+  const batchSize = r.histogram({
+    name: 'orders_ingest_batch_size',
+    help: 'Messages per processed batch.',
+    buckets: BATCH_SIZE_BUCKETS,
+  });
+  const batchSeconds = r.histogram({
+    name: 'orders_ingest_batch_duration_seconds',
+    help: 'Time to handle one batch (decode, PostgreSQL and dead-letter writes, retries) before its offset commit.',
+    buckets: SECONDS_BUCKETS,
+  });
+  const consumerLag = r.gauge({
+    name: 'orders_consumer_lag',
+    help: 'Messages between the committed offset and the high watermark, per partition.',
+    labelNames: ['topic', 'partition'],
+  });
   const written = r.counter({
     name: 'orders_written_total',
     help: 'Upsert results: inserted (new uid), updated (newer content), unchanged (same bytes re-sent).',
     labelNames: ['result'],
   });
-  const writtenInserted = written.labels('inserted');
-  const writtenUpdated = written.labels('updated');
-  const writtenUnchanged = written.labels('unchanged');
+  const writes = {} as Record<(typeof WRITE_RESULTS)[number], CounterChild>;
+  for (const result of WRITE_RESULTS) writes[result] = written.labels(result);
+  const ingested = () => writes.inserted.value + writes.updated.value + writes.unchanged.value;
   const duplicates = r.counter({
     name: 'orders_duplicate_deliveries_total',
     help: 'Deliveries absorbed without a write: redeliveries, older replays, superseded in a batch.',
@@ -96,54 +112,63 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     help: 'Batch writes that failed transiently and were retried, by sink.',
     labelNames: ['sink'],
   });
+  for (const sink of RETRY_SINKS) retries.labels(sink);
   const lettersCut = r.counter({
     name: 'orders_dead_letters_cut_total',
     help: "Dead letters published cut to fit the dead-letter topic's max.message.bytes, by what gave way (value, original_headers, key).",
     labelNames: ['gave_way'],
   });
-  for (const g of ['value', 'original_headers', 'key']) lettersCut.labels(g);
+  for (const g of GAVE_WAY) lettersCut.labels(g);
   const unpublishable = r.counter({
     name: 'orders_dead_letters_unpublishable_total',
     help: 'Invalid messages the dead-letter topic refused in every form: logged with their source offsets, not published.',
   });
-  const batchSize = m.ingestBatchSize.labels();
-  const batchSeconds = m.ingestBatchDuration.labels();
+  const sizes = batchSize.labels();
 
   return {
-    totals,
+    registry: r,
+    snapshot() {
+      const invalidByReason = {} as Record<DeadLetterReason, number>;
+      let invalidTotal = 0;
+      for (const reason of DEAD_LETTER_REASONS) {
+        invalidByReason[reason] = invalid[reason].value;
+        invalidTotal += invalid[reason].value;
+      }
+      return {
+        ingested: ingested(),
+        invalidByReason,
+        deadLettered: deadLettered.get(),
+        batches: sizes.count,
+        messages: sizes.sum,
+        inserted: writes.inserted.value,
+        updated: writes.updated.value,
+        unchanged: writes.unchanged.value,
+        duplicates: duplicates.get(),
+        invalid: invalidTotal,
+        retries: retries.total(),
+        deadLettersCut: lettersCut.total(),
+        deadLettersUnpublishable: unpublishable.get(),
+      };
+    },
     batch(f) {
-      addTotals(totals, f);
-      m.ordersIngested.inc(f.inserted + f.updated + f.unchanged);
-      writtenInserted.inc(f.inserted);
-      writtenUpdated.inc(f.updated);
-      writtenUnchanged.inc(f.unchanged);
+      writes.inserted.inc(f.inserted);
+      writes.updated.inc(f.updated);
+      writes.unchanged.inc(f.unchanged);
       duplicates.inc(f.duplicates);
-      m.ordersDeadLettered.inc(f.deadLettered);
-      for (const i of f.invalid) m.ordersInvalid.labels(i.reason).inc();
-      batchSize.observe(f.size);
+      deadLettered.inc(f.deadLettered);
+      for (const i of f.invalid) invalid[i.reason].inc();
+      sizes.observe(f.size);
       batchSeconds.observe(f.durationMs / 1000);
     },
     retry(kind) {
-      totals.retries++;
       retries.labels(kind).inc();
     },
     deadLetters(o) {
-      countLetters(o);
       for (const [gaveWay, n] of Object.entries(o.cut)) lettersCut.labels(gaveWay).inc(n);
       unpublishable.inc(o.unpublishable.length);
     },
     lag(parts) {
-      for (const p of parts) m.consumerLag.labels(topic, String(p.partition)).set(p.lag);
+      for (const p of parts) consumerLag.labels(topic, String(p.partition)).set(p.lag);
     },
   };
-}
-function addTotals(t: IngestTotals, f: BatchFigures): void {
-  t.batches++;
-  t.messages += f.size;
-  t.inserted += f.inserted;
-  t.updated += f.updated;
-  t.unchanged += f.unchanged;
-  t.duplicates += f.duplicates;
-  t.invalid += f.invalid.length;
-  t.deadLettered += f.deadLettered;
 }

@@ -194,7 +194,7 @@ describe('pipeline.processBatch', () => {
     expect(t.sources).toEqual([
       { groupId: 'ingest-test', topic: 'orders', partition: 0, offset: '43' },
     ]);
-    expect(t.metrics.totals).toMatchObject({
+    expect(t.metrics.snapshot()).toMatchObject({
       messages: 3,
       inserted: 2,
       invalid: 1,
@@ -249,7 +249,7 @@ describe('pipeline.processBatch', () => {
     expect(t.pipeline.isDegraded()).toBe(false);
     expect(t.lines.filter((l) => l.includes('"level":"warn"'))).toHaveLength(1);
     expect(t.lines.filter((l) => l.includes('sink recovered'))).toHaveLength(1);
-    expect(t.metrics.totals.retries).toBe(3);
+    expect(t.metrics.snapshot().retries).toBe(3);
     expect(t.store.getByUid('a')).toBeDefined();
   });
 
@@ -268,7 +268,7 @@ describe('pipeline.processBatch', () => {
     expect(t.calls.filter((c) => c.startsWith('dlq'))).toEqual(['dlq:1', 'dlq:1', 'dlq:1']);
     expect(t.calls.filter((c) => c.startsWith('resolve'))).toEqual(['resolve:41']);
     expect(t.published).toHaveLength(1);
-    expect(t.metrics.totals.batches).toBe(1);
+    expect(t.metrics.snapshot().batches).toBe(1);
   });
 
   it('a batch failing while the consumer stops, or after its partition moved: unresolved, not paused', async () => {
@@ -386,7 +386,7 @@ describe('pipeline.processBatch', () => {
     );
     expect(t.store.getByUid('old')).toBeUndefined();
     expect(t.store.getByUid('new')).toBeDefined();
-    expect(t.metrics.totals.duplicates).toBe(1);
+    expect(t.metrics.snapshot().duplicates).toBe(1);
   });
 });
 
@@ -413,7 +413,7 @@ describe('pipeline: rows PostgreSQL refuses as data', () => {
     expect(t.store.getByUid('bad')).toBeUndefined();
     expect(t.calls).toContain('resolve:42');
     expect(t.degraded()).toBe(0);
-    expect(t.metrics.totals).toMatchObject({ inserted: 2, invalid: 1, deadLettered: 1 });
+    expect(t.metrics.snapshot()).toMatchObject({ inserted: 2, invalid: 1, deadLettered: 1 });
   });
 });
 

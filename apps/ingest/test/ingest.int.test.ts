@@ -1,6 +1,7 @@
 // The pipeline against real Kafka + PostgreSQL, service in-process.
 
 import { DLQ_HEADERS } from '@orders/kafka';
+import { parsePrometheusText } from '@orders/metrics/testing';
 import { describe, expect, it } from 'vitest';
 import { bytes, invalidMessages, makeOrder } from './fixtures.ts';
 import { produce, readDeadLetters, rowCount, sql, useTestEnv, waitFor } from './harness.ts';
@@ -49,9 +50,47 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     expect(Buffer.from(await one.arrayBuffer()).equals(stored?.body ?? Buffer.alloc(0))).toBe(true);
     const byId = await fetch(`${svc.url}/orders?id=${stored?.id}`);
     expect(byId.status).toBe(200);
-    expect(svc.ingest.metrics.totals.invalid).toBe(invalid.length);
+    expect(svc.ingest.metrics.snapshot().invalid).toBe(invalid.length);
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     expect(metrics).toMatch(/orders_invalid_total\{reason="not_json"\} 2/);
+    // one registry: ingest's families, the API's, the process's, each once and well formed
+    const parsed = parsePrometheusText(metrics);
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    expect([...parsed.families.keys()]).toEqual([
+      'orders_ingested_total',
+      'orders_invalid_total',
+      'orders_dead_lettered_total',
+      'orders_ingest_batch_size',
+      'orders_ingest_batch_duration_seconds',
+      'orders_consumer_lag',
+      'orders_written_total',
+      'orders_duplicate_deliveries_total',
+      'orders_ingest_retries_total',
+      'orders_dead_letters_cut_total',
+      'orders_dead_letters_unpublishable_total',
+      'orders_store_orders',
+      'orders_store_bytes',
+      'orders_store_evictions_total',
+      'orders_read_through_lookups_total',
+      'orders_read_through_reads_total',
+      'orders_read_through_query_keys',
+      'http_request_duration_seconds',
+      'process_start_time_seconds',
+      'process_resident_memory_bytes',
+      'nodejs_heap_used_bytes',
+    ]);
+    const snapshot = svc.ingest.metrics.snapshot();
+    const value = (name: string) => parsed.families.get(name)?.samples[0]?.value;
+    expect(value('orders_ingested_total')).toBe(snapshot.ingested);
+    expect(snapshot.ingested).toBe(snapshot.inserted + snapshot.updated + snapshot.unchanged);
+    expect(snapshot.invalidByReason.not_json).toBe(2);
+    // /stats reads the same snapshot
+    const stats = (await (await fetch(`${svc.url}/stats`)).json()) as {
+      ingested: { total: number };
+      invalid: { total: number; byReason: Record<string, number> };
+    };
+    expect(stats.ingested.total).toBe(snapshot.ingested);
+    expect(stats.invalid).toEqual({ total: snapshot.invalid, byReason: snapshot.invalidByReason });
   });
 
   it('absorbs duplicates and replays: one row per uid, newest content, stable id', async () => {
@@ -82,7 +121,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     // replay everything from the start with a fresh group on the same database: no change
     await svc.stop();
     const replay = await t.start({ KAFKA_GROUP_ID: `${env.groupId}-replay` });
-    await waitFor(() => replay.ingest.metrics.totals.messages >= 5, 20_000, 'replay consumed');
+    await waitFor(() => replay.ingest.metrics.snapshot().messages >= 5, 20_000, 'replay consumed');
     const rows = await sql<{ id: string; order_uid: string; data: { locale: string } }>(
       env.databaseUrl,
       'SELECT id, order_uid, data FROM orders ORDER BY order_uid',
@@ -90,9 +129,9 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     expect(rows.map((r) => r.order_uid)).toEqual(['dup-1', 'dup-2']);
     expect(rows[0]?.data.locale).toBe('ru');
     expect(rows[0]?.id).toBe(first?.id);
-    expect(replay.ingest.metrics.totals.inserted).toBe(0);
-    expect(replay.ingest.metrics.totals.updated).toBe(0);
-    expect(replay.ingest.metrics.totals.duplicates).toBeGreaterThanOrEqual(3);
+    expect(replay.ingest.metrics.snapshot().inserted).toBe(0);
+    expect(replay.ingest.metrics.snapshot().updated).toBe(0);
+    expect(replay.ingest.metrics.snapshot().duplicates).toBeGreaterThanOrEqual(3);
   });
 
   it('dead-letters oversize messages (over KAFKA_MAX_BYTES) and keeps consuming', async () => {
@@ -169,8 +208,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       PRODUCER_RATE: '0',
       PRODUCER_SEED: '7',
     });
-    await waitFor(() => svc.ingest.metrics.totals.messages >= 200, 30_000, '200 demo messages');
-    expect(svc.ingest.metrics.totals.inserted).toBeGreaterThan(0);
+    await waitFor(() => svc.ingest.metrics.snapshot().messages >= 200, 30_000, '200 demo messages');
+    expect(svc.ingest.metrics.snapshot().inserted).toBeGreaterThan(0);
     expect(await rowCount(env.databaseUrl)).toBe(svc.ingest.store.stats().count);
   });
 

@@ -38,7 +38,11 @@ describe('logs at info', () => {
       { key: 'log-not-json', value: Buffer.from(`{"name": "${MARK.notJson}"`) },
       { key: 'log-refused', value: bytes(withName('log-refused', MARK.refused)) },
     ]);
-    await waitFor(() => svc.ingest.metrics.totals.deadLettered === 3, 30_000, 'three dead letters');
+    await waitFor(
+      () => svc.ingest.metrics.snapshot().deadLettered === 3,
+      30_000,
+      'three dead letters',
+    );
     expect(await rowCount(env.databaseUrl)).toBe(1);
     await svc.stop();
 

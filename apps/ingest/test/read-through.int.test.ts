@@ -5,9 +5,9 @@
 import { Agent, request } from 'node:http';
 import {
   type ApiDeps,
+  type ApiMetrics,
+  createApiMetrics,
   createApp,
-  createMetrics,
-  type Metrics,
   type OrderReader,
 } from '@orders/api';
 import { createTestDatabase, type TestDatabase } from '@orders/infra';
@@ -67,14 +67,14 @@ afterAll(async () => {
 
 function setup(): {
   app: ReturnType<typeof createApp>;
-  metrics: Metrics;
+  metrics: ApiMetrics;
   store: OrderStore;
   logged: string[];
 } {
   const logged: string[] = [];
   const store = createOrderStore({ maxOrders: 10_000, maxBytes: Infinity, maxAgeMs: Infinity });
   for (const order of stored.slice(0, IN_MEMORY)) store.put(order);
-  const metrics = createMetrics();
+  const metrics = createApiMetrics();
   const app = createApp(
     {
       store,
@@ -191,7 +191,7 @@ describe('read-through over real PostgreSQL', () => {
 describe('/orders/recent over real PostgreSQL', () => {
   /** The app with nothing in memory (MEMORY_ORDERS_LIMIT=0): every list comes from PostgreSQL. */
   function emptyMemory(readThrough: ApiDeps['readThrough'] = {}, reader: OrderReader = repo) {
-    const metrics = createMetrics();
+    const metrics = createApiMetrics();
     const app = createApp(
       {
         store: createOrderStore({ maxOrders: 0, maxBytes: 0, maxAgeMs: Infinity }),
@@ -228,7 +228,7 @@ describe('/orders/recent over real PostgreSQL', () => {
       {
         store,
         reader: repo,
-        metrics: createMetrics(),
+        metrics: createApiMetrics(),
         readiness: () => ({ ready: true, reasons: [] }),
         getOrderById: true,
       },

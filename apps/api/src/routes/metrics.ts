@@ -1,13 +1,13 @@
-import { type Metrics, PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts';
+import { PROMETHEUS_CONTENT_TYPE, type Registry } from '@orders/metrics';
 import { NOSNIFF } from '../respond.ts';
 import type { Route } from './route.ts';
 
 /** `GET /metrics` — Prometheus text exposition format 0.0.4. */
-export function metricsRoute(metrics: Metrics): Route {
+export function metricsRoute(registry: Registry): Route {
   return {
     path: '/metrics',
     handler: () =>
-      new Response(metrics.render(), {
+      new Response(registry.render(), {
         status: 200,
         headers: {
           'content-type': PROMETHEUS_CONTENT_TYPE,

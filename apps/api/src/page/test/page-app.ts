@@ -1,8 +1,8 @@
 import { encodeOrder, type Order, validateOrder } from '@orders/model';
 import { createOrderStore } from '@orders/store';
 import type { Hono } from 'hono';
+import { createApiMetrics, noIngestFigures } from '../../api-metrics.ts';
 import { createApp } from '../../app.ts';
-import { createMetrics } from '../../metrics/index.ts';
 import { createFakeReader } from '../../test/fake-reader.ts';
 
 export type PageTestApp = {
@@ -21,7 +21,8 @@ export type PageTestApp = {
 export function createPageTestApp(options: { getOrderById?: boolean } = {}): PageTestApp {
   const store = createOrderStore({ maxOrders: 1000, maxBytes: 1e8, maxAgeMs: Infinity });
   const reader = createFakeReader();
-  const metrics = createMetrics();
+  const figures = noIngestFigures();
+  const metrics = createApiMetrics({ ingest: () => figures });
   const logged: string[] = [];
   const app = createApp({
     store,
@@ -50,11 +51,11 @@ export function createPageTestApp(options: { getOrderById?: boolean } = {}): Pag
       };
       store.put(stored);
       reader.add(stored);
-      metrics.ordersIngested.inc();
+      figures.ingested++;
       return stored.id;
     },
     deadLetter() {
-      metrics.ordersDeadLettered.inc();
+      figures.deadLettered++;
     },
   };
 }
