@@ -1,4 +1,5 @@
 // docs/reliability.md, written from one run's figures.
+import { renderFindings } from './findings.ts';
 import type { SuiteResult } from './run-suite.ts';
 
 const ms = (v: number | undefined) =>
@@ -162,6 +163,7 @@ export function renderReport(r: SuiteResult): string {
     for (const e of c.examples) lines.push(`- ${e}`);
   }
   lines.push('');
+  lines.push(...renderFindings());
   return lines.join('\n');
 }
 
