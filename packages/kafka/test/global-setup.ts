@@ -6,12 +6,13 @@ import { join } from 'node:path';
 
 export default async function setup(): Promise<void> {
   if (process.env.ORDERS_INFRA_READY) return;
-  const up = join(import.meta.dirname, '../../../infra/up.ts');
+  const up = join(import.meta.dirname, '../../../infra/kit/up.ts');
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [up], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d: Buffer) => process.stderr.write(`[infra] ${d}`));
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  if (code !== 0) throw new Error(`infra/up.ts exited with ${code}: the local broker is not up`);
+  if (code !== 0)
+    throw new Error(`infra/kit/up.ts exited with ${code}: the local broker is not up`);
 }

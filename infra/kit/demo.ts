@@ -7,7 +7,7 @@ import { readVariables } from '@orders/config';
 import { InfraError } from './src/errors.ts';
 import { infraUp } from './src/up.ts';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '../..');
 // the port ingest will listen on, by ingest's own rule and default (@orders/config)
 const server = readVariables(process.env, ['SERVER_PORT']);
 if (!server.ok) {

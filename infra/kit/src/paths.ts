@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 
-/** The repository root (infra/src/ is two levels below it). */
-export const repoRoot = resolve(import.meta.dirname, '../..');
+/** The repository root (infra/kit/src/ is three levels below it). */
+export const repoRoot = resolve(import.meta.dirname, '../../..');
 
 /** Git-ignored working folder: jars, broker data, logs, pid files and state.json. */
 export const infraHome = join(repoRoot, '.infra');
@@ -10,9 +10,9 @@ export const paths = {
   state: join(infraHome, 'state.json'),
   lock: join(infraHome, 'up.lock'),
   kafka: {
-    pom: join(repoRoot, 'infra/kafka/pom.xml'),
-    serverTemplate: join(repoRoot, 'infra/kafka/server.properties'),
-    log4j: join(repoRoot, 'infra/kafka/log4j2.properties'),
+    pom: join(repoRoot, 'infra/kit/kafka/pom.xml'),
+    serverTemplate: join(repoRoot, 'infra/kit/kafka/server.properties'),
+    log4j: join(repoRoot, 'infra/kit/kafka/log4j2.properties'),
     home: join(infraHome, 'kafka'),
     lib: join(infraHome, 'kafka/lib'),
     libStamp: join(infraHome, 'kafka/lib/.pom-hash'),

@@ -96,7 +96,7 @@ export async function resolveJars(): Promise<void> {
   if (result.code !== 0) {
     throw new InfraError(
       'kafka_failed',
-      `Maven could not resolve the Kafka jars (infra/kafka/pom.xml):\n${tail(result.stdout + result.stderr, 30)}`,
+      `Maven could not resolve the Kafka jars (infra/kit/kafka/pom.xml):\n${tail(result.stdout + result.stderr, 30)}`,
     );
   }
   const jars = readdirSync(staging);
@@ -108,7 +108,7 @@ export async function resolveJars(): Promise<void> {
   ) {
     throw new InfraError(
       'kafka_failed',
-      `Kafka jars resolved, but the logging binding does not match slf4j-api (${slf4j ?? 'none'}); fix infra/kafka/pom.xml`,
+      `Kafka jars resolved, but the logging binding does not match slf4j-api (${slf4j ?? 'none'}); fix infra/kit/kafka/pom.xml`,
     );
   }
   writeFileSync(`${staging}/.pom-hash`, `${pomHash()}\n`);

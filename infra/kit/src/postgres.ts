@@ -115,7 +115,7 @@ export async function startLocalCluster(
       `${dataDir}/postgresql.conf`,
       [
         '',
-        '# written by infra/src/postgres.ts',
+        '# written by infra/kit/src/postgres.ts',
         `port = ${s.port}`,
         "listen_addresses = '127.0.0.1'",
         `unix_socket_directories = '${layout.socketDir}'`,
