@@ -2,9 +2,9 @@
 // with an ack log, the seeded fault schedule, quiescence, the checks, and the figures for the report.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTopicsWithLeaders, readGroupOffsets, withAdmin } from '@orders/kafka';
+import { freePort } from '@orders/testing';
 import { type AckProducer, startAckProducer } from './ack-producer.ts';
 import { type CheckResult, check, compareServed, type ServedCheck } from './check.ts';
 import { buildCorpus, countByKind } from './corpus.ts';
@@ -82,17 +82,6 @@ export type SuiteContext = {
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
   const { settings, log } = ctx;

@@ -20,9 +20,10 @@ import {
   readToHighWatermark,
   withAdmin,
 } from '@orders/kafka';
+import { waitFor } from '@orders/testing';
 import { InfraError } from './errors.ts';
 import { paths } from './paths.ts';
-import { commandLine, isAlive, isPortOpen, run, sleep, waitFor } from './proc.ts';
+import { commandLine, isAlive, isPortOpen, run, sleep } from './proc.ts';
 import { parseHostPort } from './settings.ts';
 
 // Any 22-character base64 UUID works; a fixed one keeps a reformat harmless.

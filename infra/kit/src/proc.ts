@@ -74,18 +74,3 @@ export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promis
     socket.connect(port, host);
   });
 }
-
-/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined>,
-  opts: { timeoutMs: number; intervalMs?: number; what: string },
-): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${opts.what}`);
-    await sleep(opts.intervalMs ?? 250);
-  }
-}

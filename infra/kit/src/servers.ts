@@ -21,6 +21,6 @@ export {
   startLocalCluster,
   stopLocalCluster,
 } from './postgres.ts';
-export { commandLine, isAlive, isPortOpen, run, sleep, waitFor } from './proc.ts';
+export { commandLine, isAlive, isPortOpen, run, sleep } from './proc.ts';
 export { postgresUrl } from './settings.ts';
 export { requireTools } from './tools.ts';

@@ -1,5 +1,6 @@
 // No secret reaches a message, a warning or a log line, however it was mistyped. Fixed
 // cases for each shape, then a property-style sweep: seeded random passwords in many shapes.
+import { seededRandom } from '@orders/testing';
 import { describe, expect, it } from 'vitest';
 import { readKafkaSsl } from './kafka-ssl.ts';
 import { type Env, loadConfig } from './load-config.ts';
@@ -133,18 +134,6 @@ describe('the other secrets', () => {
   });
 });
 
-/** mulberry32: a tiny seeded PRNG, enough to make failures reproducible by seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ALPHABET = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
   ...'@#%:/?&=+ "\'\\$!*;,[]{}~-_.<>|`^',
@@ -178,7 +167,7 @@ const SHAPES: ((pw: string) => string)[] = [
 
 describe('property: a random password in any shape never shows', () => {
   it.each([1, 2, 3, 4, 5])('seed %i', (seed) => {
-    const random = prng(seed);
+    const random = seededRandom(seed);
     for (let n = 0; n < 60; n++) {
       const length = 8 + Math.floor(random() * 17);
       const pw = Array.from(

@@ -18,17 +18,8 @@ export function sampleBytes(): Buffer {
   return Buffer.from(sampleText, 'utf8');
 }
 
-/** mulberry32: deterministic, so a failing fuzz case reproduces from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// the model's fuzz tests take their seeded source from here with the inputs it feeds
+export { seededRandom } from '@orders/testing';
 
 /** The same value with every object's keys in a random order (arrays keep their order). */
 export function shuffleKeys<T>(value: T, random: () => number): T {

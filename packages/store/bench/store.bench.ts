@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { encodeOrder, validateOrder } from '@orders/model';
 import sample from '@orders/model/fixtures/order-sample.json' with { type: 'json' };
+import { seededRandom } from '@orders/testing';
 import { createOrderStore, type OrderStore, type StoredOrder } from '../src/index.ts';
 
 const N = 100_000;
@@ -19,18 +20,6 @@ const repoRoot = join(import.meta.dirname, '../../..');
 
 const gc = globalThis.gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
-
-/** mulberry32, so every run stores the same orders. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The i-th order of a run, as ingest hands it to put(): validated, then encodeOrder's canonical body
@@ -82,7 +71,7 @@ const unbounded = { maxOrders: Infinity, maxBytes: Infinity, maxAgeMs: 14 * DAY 
 // ETag and date. Generating 100,000 orders through zod here would leave ~120 MB of free-but-
 // committed V8 heap in the RSS figure: the harness's garbage, not what the store holds. In a
 // function, so the store is garbage before the speed runs.
-const templateRandom = prng(1);
+const templateRandom = seededRandom(1);
 const templates = Array.from({ length: 1000 }, (_, i) => makeOrder(i, templateRandom, 't'));
 function memoryOrder(i: number, random: () => number): StoredOrder {
   const template = templates[i % templates.length] as StoredOrder;
@@ -100,7 +89,7 @@ function memoryOrder(i: number, random: () => number): StoredOrder {
 function measureMemory() {
   const before = settle();
   const store = createOrderStore(unbounded);
-  const random = prng(1);
+  const random = seededRandom(1);
   for (let i = 0; i < N; i++) store.put(memoryOrder(i, random));
   const after = settle();
   const { bytes, heldBytes } = store.stats();
@@ -118,7 +107,7 @@ const { rawBytes, heldBytes, heapDelta, heapTotalDelta, externalDelta, rssDelta 
 // 2. Speed. Inputs have unique ids, uids and dates but share 1,000 distinct bodies (the store copies
 // every body anyway): 200,000 full inputs would make the benchmark's own heap, not the store, what
 // the garbage collector spends its time on.
-const random = prng(2);
+const random = seededRandom(2);
 const bodies = Array.from({ length: 1000 }, (_, i) => makeOrder(i, random, 'x'));
 function input(i: number, uidPrefix: string): StoredOrder {
   const { body, etag } = bodies[i % bodies.length] ?? makeOrder(i, random, 'x');

@@ -1,21 +1,10 @@
 // Property-style test: random operations (seeded, reproducible) applied both to the store and to a
 // naive reference model (an array in insertion order, linear scans). After every operation both
 // must agree on every lookup, on recent() and on every counter.
+import { seededRandom } from '@orders/testing';
 import { describe, expect, it } from 'vitest';
 import { createOrderStore, type OrderStoreStats, RECENT_MAX } from './order-store.ts';
 import type { StoredOrder } from './stored-order.ts';
-
-/** mulberry32: a tiny seeded PRNG, enough to make failures reproducible by seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Limits = { maxOrders: number; maxBytes: number; maxAgeMs: number; chunkBytes: number };
 
@@ -101,7 +90,7 @@ describe('order store against a reference model', () => {
   it.each(cases)(
     'agrees after every random operation (seed $seed)',
     ({ seed, limits, compacts }) => {
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const int = (n: number) => Math.floor(random() * n);
       const store = createOrderStore(limits);
       const model = referenceModel(limits);
