@@ -1,4 +1,6 @@
-// Test-only helpers (not exported from index.ts): the sample order and a seeded random source.
+// Test-only helpers, `@orders/model/testing` (not in the package's main export): the sample order
+// (the one copy of fixtures/order-sample.json every package's tests build on), random inputs for
+// the model's fuzz tests, and their seeded source.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
