@@ -1,3 +1,4 @@
+import { apiRoutePaths } from '@orders/api/testing';
 import { describe, expect, it } from 'vitest';
 import { judgeAnswer, percentile, probes } from './http-abuse.ts';
 
@@ -40,5 +41,13 @@ describe('probes', () => {
       expect(names).toContain(n);
     }
     expect(list.filter((p) => p.name === 'method' && p.path === '/metrics')).toHaveLength(9);
+    // the API's routes come from its app: each of them, the page's files included, every method
+    for (const path of apiRoutePaths({ uid: 'abc', id: '1' })) {
+      expect(
+        list.filter((p) => p.name === 'method' && p.path === path),
+        path,
+      ).toHaveLength(9);
+    }
+    expect(list.some((p) => p.path === '/assets/app.js')).toBe(true);
   });
 });

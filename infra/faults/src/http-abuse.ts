@@ -4,6 +4,7 @@
 // requests keep p99 under 50 ms.
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { apiRoutePaths } from '@orders/api/testing';
 
 export type Answer = { status: number; body: string; error?: string };
 
@@ -112,20 +113,9 @@ export function probes(
   add('%00', `/orders/${uid}%00`);
   add('%00', '/orders?id=%00');
   add('bad percent', '/orders/%zz');
-  // every method on every route
-  const routes = [
-    '/',
-    `/orders/${uid}`,
-    '/orders/recent',
-    `/orders?id=${uid}`,
-    '/stats',
-    '/healthz',
-    '/readyz',
-    '/metrics',
-    '/openapi.json',
-    '/docs',
-    '/no-such-route',
-  ];
+  // every method on every route: a path to each of the API's routes (read from its Hono app's
+  // routes, so a route added later is probed too), and one to none
+  const routes = [...apiRoutePaths({ uid, id: '1' }), '/no-such-route'];
   for (const path of routes) for (const method of METHODS) add('method', path, method);
   // large bodies
   const big = Buffer.alloc(5 * 1024 * 1024, 0x7b);
