@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEAD_LETTER_REASONS, decodeOrder, REJECT_REASONS } from './decode.ts';
+import {
+  DEAD_LETTER_REASONS,
+  decodeAndEncodeOrder,
+  decodeOrder,
+  REJECT_REASONS,
+} from './decode.ts';
 import { sampleBytes, sampleJson, sampleOrder } from './testing.ts';
 
 const opts = { maxBytes: 64 * 1024 };
@@ -92,6 +97,19 @@ describe('decodeOrder', () => {
     });
   });
 
+  it('an invalid order carries its order_uid when it has a plausible one (to find its letter)', () => {
+    const order = sampleOrder();
+    order.items = [];
+    const uid = order.order_uid as string;
+    for (const decode of [decodeOrder, decodeAndEncodeOrder]) {
+      expect(decode(bytes(JSON.stringify(order)), opts)).toMatchObject({ ok: false, uid });
+      for (const bad of ['', 7, 'x'.repeat(129)]) {
+        const result = decode(bytes(JSON.stringify({ ...order, order_uid: bad })), opts);
+        expect(result.ok || 'uid' in result, String(bad)).toBe(false);
+      }
+    }
+  });
+
   it('rejects escaped NUL and lone surrogates that JSON.parse lets through', () => {
     const text = sampleJson()
       .replace('"Test Testov"', '"Test\\u0000"')
@@ -103,6 +121,7 @@ describe('decodeOrder', () => {
         { path: 'delivery.name', code: 'nul_char', message: expect.any(String) },
         { path: 'items[0].name', code: 'invalid_unicode', message: expect.any(String) },
       ],
+      uid: sampleOrder().order_uid,
     });
   });
 
@@ -112,6 +131,7 @@ describe('decodeOrder', () => {
       ok: false,
       reason: 'invalid_order',
       problems: [{ path: '__proto__', code: 'forbidden_key', message: expect.any(String) }],
+      uid: sampleOrder().order_uid,
     });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -25,7 +25,21 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 export const DEAD_LETTER_REASONS = [...REJECT_REASONS, 'rejected_by_database'] as const;
 export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
-type Rejected = { ok: false; reason: RejectReason; problems: Problem[] };
+type Rejected = {
+  ok: false;
+  reason: RejectReason;
+  problems: Problem[];
+  /** an invalid order's order_uid, when it has a plausible one (for finding its dead letter) */
+  uid?: string;
+};
+
+const MAX_UID = 128;
+
+// the order_uid of a JSON object that failed validation, if it is a short string
+function uidOf(json: unknown): { uid?: string } {
+  const uid = (json as { order_uid?: unknown } | null)?.order_uid;
+  return typeof uid === 'string' && uid.length > 0 && uid.length <= MAX_UID ? { uid } : {};
+}
 
 export type DecodeResult = { ok: true; order: Order } | Rejected;
 
@@ -39,7 +53,7 @@ export function decodeOrder(value: Uint8Array | null, opts: { maxBytes: number }
   if (!parsed.ok) return parsed;
   const result = validateChecked(parsed.json, parsed.clean);
   if (result.ok) return result;
-  return { ok: false, reason: 'invalid_order', problems: result.problems };
+  return { ok: false, reason: 'invalid_order', problems: result.problems, ...uidOf(parsed.json) };
 }
 
 /**
@@ -56,7 +70,9 @@ export function decodeAndEncodeOrder(
   const parsed = parse(value, opts);
   if (!parsed.ok) return parsed;
   const result = validateChecked(parsed.json, parsed.clean);
-  if (!result.ok) return { ok: false, reason: 'invalid_order', problems: result.problems };
+  if (!result.ok) {
+    return { ok: false, reason: 'invalid_order', problems: result.problems, ...uidOf(parsed.json) };
+  }
   const order = result.order;
   // The validated copy of an input in schema order has the same keys in the same order.
   const canonical = parsed.inSchemaOrder ? JSON.stringify(order) : canonicalJson(order);
