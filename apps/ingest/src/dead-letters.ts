@@ -1,20 +1,20 @@
-// The dead-letter sink: a batch's letters, fitted to the DLQ topic's limit and split into sends
-// under it (dlq-records.ts), published with the batch's offset in one Kafka transaction.
+// The dead-letter sink: letters fitted to the DLQ topic's limit and split into sends under it
+// (dlq-records.ts), published acks=all by an idempotent producer. It is fed by the outbox
+// (outbox.ts) from the ledger, after the batch's commit: at least once, each letter keyed by its
+// source coordinates so a reader can dedupe.
 //
 // A refusal of the records themselves is deterministic: sending the same bytes again cannot help,
 // and retrying them forever stalled the partition. So a refusal re-reads the topic's limit (it may
 // have been lowered) and sends again with a smaller budget, which cuts more; at the floor, a letter
 // that still cannot be published is given up: logged with its source coordinates and counted,
-// never retried forever. Any other failure is the broker's or the network's: it propagates and
-// the pipeline retries the batch. What counts as a refusal: KafkaError's `recordRefused`.
+// never retried forever (the ledger keeps it). Any other failure is the broker's or the network's:
+// it propagates and the outbox retries. What counts as a refusal: KafkaError's `recordRefused`.
 import {
   chunkRecords,
-  type DlqProducer,
   KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   KafkaError,
   type OutboundRecord,
   RECORD_BATCH_OVERHEAD,
-  type SourceOffset,
   type TopicLimits,
 } from '@orders/kafka';
 import { type Cut, fitDeadLetter } from './dlq-records.ts';
@@ -34,18 +34,17 @@ export type PublishOutcome = {
 };
 
 export type DeadLetterSink = {
-  /**
-   * One Kafka transaction: the records (acks=all) and the consumer offset `source` (the batch's
-   * last offset + 1). A crash before its commit aborts both; the batch is redelivered and its
-   * dead letters are published again in a new transaction: read_committed readers see each once.
-   */
-  publish(letters: DeadLetter[], source: SourceOffset): Promise<PublishOutcome>;
+  /** the letters on the topic, each acknowledged by all in-sync replicas, or a transient error */
+  publish(letters: DeadLetter[]): Promise<PublishOutcome>;
   /** the limits letters are fitted to now */
   limits(): TopicLimits;
 };
 
+/** Sends each element as one produce request, in order, acks=all. */
+export type RecordSender = (topic: string, sends: OutboundRecord[][]) => Promise<void>;
+
 export type DeadLetterSinkOptions = {
-  producer: DlqProducer;
+  send: RecordSender;
   topic: string;
   /** the DLQ topic's limits, read at start */
   limits: TopicLimits;
@@ -57,7 +56,7 @@ export type DeadLetterSinkOptions = {
 const NO_LETTERS: PublishOutcome = { published: 0, cut: {}, unpublishable: [] };
 
 export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetterSink {
-  const { producer, topic, logger } = options;
+  const { send, topic, logger } = options;
   let limits = options.limits;
 
   function build(letters: DeadLetter[], batchBytes: number) {
@@ -98,14 +97,14 @@ export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetter
 
   return {
     limits: () => limits,
-    async publish(letters, source) {
+    async publish(letters) {
       if (letters.length === 0) return NO_LETTERS;
       let budget = limits.maxMessageBytes;
       for (let shrinks = 0; ; shrinks++) {
         const { sends, outcome } = build(letters, budget);
         try {
-          await producer.sendWithOffset(topic, sends, source);
-          if (outcome.unpublishable.length > 0) reportUnpublishable(outcome, source, budget);
+          if (sends.length > 0) await send(topic, sends);
+          if (outcome.unpublishable.length > 0) reportUnpublishable(outcome, budget);
           return outcome;
         } catch (err) {
           const classified = KafkaError.from(err);
@@ -115,14 +114,12 @@ export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetter
             refusal: classified.type,
             budgetBytes: budget,
             letters: letters.length,
-            source: `${source.topic}/${source.partition}`,
           });
           await refresh();
           if (shrinks >= MAX_SHRINKS) {
-            // nothing of these letters gets through: commit the offset with none of them
+            // nothing of these letters gets through (the ledger keeps them)
             const none: PublishOutcome = { published: 0, cut: {}, unpublishable: letters };
-            await producer.sendWithOffset(topic, [], source);
-            reportUnpublishable(none, source, budget);
+            reportUnpublishable(none, budget);
             return none;
           }
           budget = Math.min(limits.maxMessageBytes, Math.floor(budget / 2));
@@ -131,18 +128,21 @@ export function createDeadLetterSink(options: DeadLetterSinkOptions): DeadLetter
     },
   };
 
-  function reportUnpublishable(outcome: PublishOutcome, source: SourceOffset, budget: number) {
+  function reportUnpublishable(outcome: PublishOutcome, budget: number) {
+    // one line, every coordinate (capped): where an operator finds what is only in the ledger
     const letters = outcome.unpublishable;
-    // one line, every coordinate (capped): where an operator finds what was not dead-lettered
-    logger.error('dead letters the dead-letter topic refused in every form: not published', {
-      topic,
-      count: letters.length,
-      budgetBytes: budget,
-      sourceTopic: source.topic,
-      sourcePartition: source.partition,
-      offsets: letters.slice(0, 100).map((l) => l.source.offset),
-      reasons: [...new Set(letters.map((l) => l.reason))],
-    });
+    logger.error(
+      'dead letters the dead-letter topic refused in every form: kept in the ledger only',
+      {
+        topic,
+        count: letters.length,
+        budgetBytes: budget,
+        sources: letters
+          .slice(0, 100)
+          .map((l) => `${l.source.topic}/${l.source.partition}/${l.source.offset}`),
+        reasons: [...new Set(letters.map((l) => l.reason))],
+      },
+    );
   }
 }
 

@@ -50,7 +50,9 @@ export function fitDeadLetter(
   options: FitOptions,
 ): { record: OutboundRecord; cut: Cut } | undefined {
   const own: OutboundHeaders = { ...letter.headers };
+  // the source key, when the record key is the coordinates, gives way with the original headers
   const originals = originalHeaders(letter.originalHeaders);
+  if (letter.sourceKey) originals[DLQ_HEADERS.sourceKey] = letter.sourceKey;
   let key: Buffer | string | null = letter.key;
   if (key === null && options.needsKey) key = coordinatesKey(letter);
   const whole = { key, value: letter.value, headers: { ...own, ...originals } };
@@ -59,15 +61,18 @@ export function fitDeadLetter(
   const value = letter.value;
   const attempts: { key: Buffer | string | null; headers: OutboundHeaders; cut: Cut }[] = [];
   if (value !== null) {
+    // a value the ledger already cut keeps the whole value's size and sha256
+    if (own[DLQ_HEADERS.valueBytes] === undefined) {
+      own[DLQ_HEADERS.valueBytes] = String(value.length);
+      own[DLQ_HEADERS.valueSha256] = sha256(value);
+    }
     own[DLQ_HEADERS.valueTruncated] = 'true';
-    own[DLQ_HEADERS.valueBytes] = String(value.length);
-    own[DLQ_HEADERS.valueSha256] = sha256(value);
     attempts.push({ key, headers: { ...own, ...originals }, cut: 'value' });
   }
   const withoutOriginals = { ...own };
-  const dropped = Object.keys(originals).length;
-  if (dropped > 0) {
-    withoutOriginals[DLQ_HEADERS.originalHeadersDropped] = String(dropped);
+  const dropped = Object.keys(originals).filter((k) => k !== DLQ_HEADERS.sourceKey).length;
+  if (Object.keys(originals).length > 0) {
+    if (dropped > 0) withoutOriginals[DLQ_HEADERS.originalHeadersDropped] = String(dropped);
     attempts.push({ key, headers: withoutOriginals, cut: 'original_headers' });
   }
   if (key !== null) {

@@ -33,13 +33,18 @@ export type ValidOrder = {
 export type DeadLetter = {
   reason: DeadLetterReason;
   problems: Problem[];
+  /** the record key: the source message's own (in the ledger), its coordinates (on the topic) */
   key: Buffer | null;
-  /** the original value bytes, untouched */
+  /** the original value bytes, untouched (on the topic: as the ledger kept them) */
   value: Buffer | null;
   /** ours (@orders/kafka DLQ_HEADERS) */
   headers: Record<string, string>;
   /** the source message's headers, as received (published under ORIGINAL_HEADER_PREFIX) */
   originalHeaders?: Record<string, HeaderValue>;
+  /** on the topic: the source message's key (x-dlq-source-key), given up with the headers */
+  sourceKey?: Buffer | null;
+  /** the order_uid read from an invalid order, when it had one */
+  uid?: string;
   source: { topic: string; partition: number; offset: string; timestamp: string };
 };
 
@@ -58,18 +63,39 @@ export type HandleBatchOptions = { maxBytes: number };
 const MAX_PROBLEMS = 20;
 const MAX_PROBLEM_MESSAGE = 200;
 
-function problemsHeader(problems: Problem[]): string {
-  const kept = problems.slice(0, MAX_PROBLEMS).map((p) => ({
+/** The problems as kept (ledger) and sent (x-dlq-problems): at most 20, messages cut at 200. */
+export function cappedProblems(problems: Problem[]): Problem[] {
+  return problems.slice(0, MAX_PROBLEMS).map((p) => ({
     path: p.path,
     code: p.code,
     message:
       p.message.length > MAX_PROBLEM_MESSAGE ? p.message.slice(0, MAX_PROBLEM_MESSAGE) : p.message,
   }));
+}
+
+function problemsHeader(problems: Problem[]): string {
+  const kept = cappedProblems(problems);
   return JSON.stringify(
     problems.length > MAX_PROBLEMS
       ? { problems: kept, omitted: problems.length - MAX_PROBLEMS }
       : kept,
   );
+}
+
+/** Our headers of a letter: why, and where the message came from. */
+export function dlqHeaders(
+  reason: string,
+  problems: Problem[],
+  source: DeadLetter['source'],
+): Record<string, string> {
+  return {
+    [DLQ_HEADERS.reason]: reason,
+    [DLQ_HEADERS.problems]: problemsHeader(problems),
+    [DLQ_HEADERS.topic]: source.topic,
+    [DLQ_HEADERS.partition]: String(source.partition),
+    [DLQ_HEADERS.offset]: source.offset,
+    [DLQ_HEADERS.timestamp]: source.timestamp,
+  };
 }
 
 function compareOffsets(a: string, b: string): number {
@@ -96,22 +122,18 @@ export function deadLetter(
   },
   topic: string,
   partition: number,
+  uid?: string,
 ): DeadLetter {
+  const source = { topic, partition, offset: message.offset, timestamp: message.timestamp };
   return {
     reason,
     problems,
     key: message.key,
     value: message.value,
     originalHeaders: message.headers,
-    headers: {
-      [DLQ_HEADERS.reason]: reason,
-      [DLQ_HEADERS.problems]: problemsHeader(problems),
-      [DLQ_HEADERS.topic]: topic,
-      [DLQ_HEADERS.partition]: String(partition),
-      [DLQ_HEADERS.offset]: message.offset,
-      [DLQ_HEADERS.timestamp]: message.timestamp,
-    },
-    source: { topic, partition, offset: message.offset, timestamp: message.timestamp },
+    headers: dlqHeaders(reason, problems, source),
+    ...(uid === undefined ? {} : { uid }),
+    source,
   };
 }
 
@@ -123,6 +145,7 @@ export function rejectedByDatabase(order: ValidOrder, code: string, message: str
     { ...order.source, offset: order.offset, timestamp: order.timestamp },
     order.source.topic,
     order.partition,
+    order.uid,
   );
 }
 
@@ -148,7 +171,14 @@ export function createBatchAccumulator(
       const decoded = decodeAndEncodeOrder(message.value, { maxBytes: options.maxBytes });
       if (!decoded.ok) {
         deadLetters.push(
-          deadLetter(decoded.reason, decoded.problems, message, batch.topic, batch.partition),
+          deadLetter(
+            decoded.reason,
+            decoded.problems,
+            message,
+            batch.topic,
+            batch.partition,
+            decoded.uid,
+          ),
         );
         return;
       }

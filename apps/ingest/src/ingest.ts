@@ -1,17 +1,16 @@
 // createIngest: the whole service as one object (database, memory store, HTTP API, consumer),
 // started and stopped in order. main.ts only adds env, signals and exit codes, so tests can run
 // the real service in-process.
-import { hostname } from 'node:os';
 import { createApiMetrics, createApp } from '@orders/api';
 import type { Config } from '@orders/config';
 import {
-  createDlqProducer,
   createGroupConsumer,
   createKafka,
-  type DlqProducer,
+  createProducer,
   ensureTopics,
   type GroupConsumer,
   type KafkaSettings,
+  type RecordProducer,
   readTopicLimits,
   withAdmin,
 } from '@orders/kafka';
@@ -21,12 +20,16 @@ import { createDb, type Db } from './db.ts';
 import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
+import { createLedgerRepo } from './ledger-repo.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
 import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
+import { createOffsetsRepo } from './offsets-repo.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
+import { createPositions } from './positions.ts';
 import { createPostgresProbe } from './postgres-probe.ts';
 import { readiness } from './readiness.ts';
 
@@ -34,8 +37,8 @@ export type IngestDeps = {
   logger?: Logger;
   /** test hook, see pipeline.afterCommit */
   afterCommit?(batchNumber: number): void;
-  /** test hook: dead letters sent in their Kafka transaction, not committed yet */
-  beforeDlqCommit?(): void;
+  /** test hook: dead letters on the topic, not yet marked published in the ledger */
+  afterDlqPublish?(): void;
   /** called when the consumer crashed for good: main exits non-zero */
   onFatal?(err: Error): void;
   /** kafkajs ssl option, already resolved from config (files read) by the caller */
@@ -68,9 +71,6 @@ export type IngestStatus = {
 };
 
 const RETRY_START_MS = 2_000;
-// Bounds how long a transaction left open by a process that never comes back holds read_committed
-// DLQ readers (a restarted instance aborts it at once); a DLQ transaction takes milliseconds.
-const DLQ_TRANSACTION_TIMEOUT_MS = 30_000;
 
 export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const logger = deps.logger ?? createLogger({ level: config.logLevel });
@@ -80,6 +80,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     logger: logger.child({ component: 'postgres' }),
   });
   const repo = createOrdersRepo(db);
+  const offsets = createOffsetsRepo(db);
+  const positions = createPositions({
+    offsets,
+    groupId: config.kafka.groupId,
+    topic: config.kafka.topic,
+  });
   const store = createOrderStore({
     maxOrders: config.memory.maxOrders,
     maxBytes: config.memory.maxBytes,
@@ -116,7 +122,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
 
   let http: HttpServer | undefined;
   let consumer: GroupConsumer | undefined;
-  let producer: DlqProducer | undefined;
+  let producer: RecordProducer | undefined;
+  let outbox: Outbox | undefined;
   let pipeline: Pipeline | undefined;
   const timers: NodeJS.Timeout[] = [];
   let demo: DemoProducer | undefined;
@@ -212,25 +219,39 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     const dlqLimits = await readLimitsOrDefault(readDlqLimits, config.kafka.dlqTopic, logger);
     checkNotStopping();
 
-    // stable across restarts of this instance (same host and port: a restart fences the killed
-    // process's open transaction) and unique among instances running at once
-    producer = createDlqProducer(kafka, {
-      transactionalId: `${config.kafka.groupId}.dlq.${hostname()}.${http.port}`,
-      transactionTimeoutMs: DLQ_TRANSACTION_TIMEOUT_MS,
-      beforeCommit: deps.beforeDlqCommit,
+    // The ledger keeps values up to what the DLQ topic can carry (at least KAFKA_MAX_BYTES, so
+    // any value that could pass fits whole): letters on the topic are the original bytes, as before.
+    const ledger = createLedgerRepo(db, {
+      valueCap: Math.max(config.kafka.maxMessageBytes, dlqLimits.maxMessageBytes),
     });
-    await producer.connect();
+    // the dead-letter topic, fed from the ledger (outbox.ts): idempotent, acks=all
+    const dlqProducer = await createProducer(kafka, { idempotent: true });
+    producer = dlqProducer;
     checkNotStopping();
+    const sink = createDeadLetterSink({
+      send: async (topic, sends) => {
+        for (const records of sends) await dlqProducer.send(topic, records);
+      },
+      topic: config.kafka.dlqTopic,
+      limits: dlqLimits,
+      readLimits: readDlqLimits,
+      logger,
+    });
+    const box = createOutbox({
+      ledger,
+      sink,
+      owned: () => state.partitions.map((partition) => ({ topic: config.kafka.topic, partition })),
+      logger,
+      onPublished: metrics.deadLetters,
+      afterPublish: deps.afterDlqPublish,
+    });
+    outbox = box;
     pipeline = createPipeline({
       db,
       repo,
-      deadLetters: createDeadLetterSink({
-        producer,
-        topic: config.kafka.dlqTopic,
-        limits: dlqLimits,
-        readLimits: readDlqLimits,
-        logger,
-      }),
+      offsets,
+      ledger,
+      positions,
       groupId: config.kafka.groupId,
       store,
       metrics,
@@ -238,6 +259,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       maxMessageBytes: config.kafka.maxMessageBytes,
       upsertChunk: config.ingest.batchSize,
       afterCommit: deps.afterCommit,
+      onLetters: box.wake,
     });
     const p = pipeline;
     consumer = createGroupConsumer({
@@ -248,6 +270,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       maxBytesPerPartition: config.kafka.fetchMaxBytesPerPartition,
       sessionTimeout: config.kafka.sessionTimeoutMs,
       logger,
+      // every assigned partition resumes where PostgreSQL says (positions.ts)
+      positionOnJoin: (partitions) => positions.onJoin(partitions),
       onBatch: async (batch) => {
         await memory.beforeBatch();
         // a start that failed or was stopped during a restore: leave the batch unresolved
@@ -263,6 +287,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         // waiting for their backoff (a sink still down pauses them again).
         p.resetDegraded();
         consumer?.resumeAll();
+        // letters of partitions new to this instance that their previous owner had not published
+        outbox?.wake();
         joinedOnce();
       },
       onCrash: () => {
@@ -303,7 +329,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       const c = consumer;
       timers.push(
         setInterval(() => {
-          c.fetchLag().then(metrics.lag, (err) =>
+          lagFromPostgres(c).then(metrics.lag, (err) =>
             logger.debug('lag sample failed', errorFields(err)),
           );
         }, lagEvery),
@@ -314,6 +340,24 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (config.ingest.writeExamples) {
       demo = startDemoProducer({ topic: config.kafka.topic, env: deps.env ?? process.env, logger });
     }
+  }
+
+  // The owned partitions' lag from PostgreSQL's positions (what a restart resumes from); a
+  // partition without one yet from the group's committed offset, else the log start.
+  async function lagFromPostgres(c: GroupConsumer) {
+    const owned = state.partitions;
+    if (owned.length === 0) return [];
+    const [ends, stored] = await Promise.all([
+      c.fetchOffsets(),
+      offsets.read(config.kafka.groupId, config.kafka.topic, owned),
+    ]);
+    return ends
+      .filter((e) => owned.includes(e.partition))
+      .map((e) => {
+        const s = stored.get(e.partition);
+        const from = s !== undefined ? BigInt(s) : e.committed >= 0n ? e.committed : e.low;
+        return { partition: e.partition, lag: Number(e.high > from ? e.high - from : 0n) };
+      });
   }
 
   async function stop(deadlineMs = 10_000): Promise<void> {
@@ -336,7 +380,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits
     if (consumer)
       await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));
-    if (producer) await producer.disconnect().catch(() => {});
+    if (outbox) await outbox.stop();
+    if (producer) await producer.close().catch(() => {});
     // 2. HTTP, idle keep-alive sockets included
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@orders/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from './db.ts';
-import { deadLetter } from './handle-batch.ts';
-import { createLedgerRepo, type LedgerInput, type LedgerRepo } from './ledger-repo.ts';
+import { type DeadLetter, deadLetter } from './handle-batch.ts';
+import { createLedgerRepo, type LedgerRepo } from './ledger-repo.ts';
 import { silentLogger } from './logger.ts';
 import { migrate } from './migrations.ts';
 import { createOffsetsRepo, type OffsetsRepo } from './offsets-repo.ts';
@@ -14,12 +14,7 @@ let ledger: LedgerRepo;
 let offsets: OffsetsRepo;
 const CAP = 1_000;
 
-function letter(
-  partition: number,
-  offset: number,
-  value: Buffer | null,
-  uid?: string,
-): LedgerInput {
+function letter(partition: number, offset: number, value: Buffer | null, uid?: string): DeadLetter {
   const l = deadLetter(
     'invalid_order',
     [{ path: 'items', code: 'too_small', message: 'at least one item' }],

@@ -4,7 +4,7 @@
 // commit and marked (outbox.ts).
 import { createHash } from 'node:crypto';
 import type { Queryable } from './db.ts';
-import type { DeadLetter, HeaderValue } from './handle-batch.ts';
+import { cappedProblems, type DeadLetter, type HeaderValue } from './handle-batch.ts';
 
 export type LedgerLetter = {
   id: number;
@@ -21,12 +21,9 @@ export type LedgerLetter = {
   headers: { name: string; value: Buffer }[];
 };
 
-/** A dead letter with the order_uid read from it, when there was one. */
-export type LedgerInput = DeadLetter & { uid?: string };
-
 export type LedgerRepo = {
   /** in the batch's transaction; a source offset already there is left as it is */
-  insert(tx: Queryable, letters: LedgerInput[]): Promise<number>;
+  insert(tx: Queryable, letters: DeadLetter[]): Promise<number>;
   /** the oldest letters not yet on the dead-letter topic, of `partitions` when given */
   unpublished(opts: {
     partitions?: { topic: string; partition: number }[];
@@ -52,7 +49,7 @@ function headerList(headers: Record<string, HeaderValue> | undefined) {
 }
 
 /** The row for one letter, as the JSON the insert statement reads. */
-export function ledgerRow(letter: LedgerInput, cap: number) {
+export function ledgerRow(letter: DeadLetter, cap: number) {
   const value = letter.value;
   const cut = value !== null && value.length > cap;
   return {
@@ -61,7 +58,7 @@ export function ledgerRow(letter: LedgerInput, cap: number) {
     o: letter.source.offset,
     ts: Number(letter.source.timestamp) || null,
     r: letter.reason,
-    pr: letter.problems,
+    pr: cappedProblems(letter.problems),
     u: letter.uid ?? null,
     k: letter.key?.toString('base64') ?? null,
     v: value === null ? null : (cut ? value.subarray(0, cap) : value).toString('base64'),

@@ -15,10 +15,9 @@ export type BatchFigures = {
   /** redeliveries skipped by the version guard + versions superseded within the batch */
   duplicates: number;
   invalid: { reason: DeadLetterReason }[];
-  deadLettered: number;
 };
 
-export type RetrySink = 'postgres' | 'dead_letters';
+export type RetrySink = 'postgres';
 
 /** Running totals, read from the counters at the call (`IngestFigures` is what /stats shows). */
 export type IngestSnapshot = IngestFigures & {
@@ -35,6 +34,10 @@ export type IngestSnapshot = IngestFigures & {
   deadLettersCut: number;
   /** dead letters the DLQ topic refused in every form (logged, not published) */
   deadLettersUnpublishable: number;
+  /** messages delivered below their partition's stored offset (orders_redelivered_total) */
+  redelivered: number;
+  /** batches fenced off by another member's write (orders_fenced_batches_total) */
+  fenced: number;
 };
 
 export type IngestMetrics = {
@@ -42,7 +45,12 @@ export type IngestMetrics = {
   snapshot(): IngestSnapshot;
   batch(f: BatchFigures): void;
   retry(kind: RetrySink): void;
+  /** the outbox published letters to the dead-letter topic */
   deadLetters(outcome: PublishOutcome): void;
+  /** messages delivered at an offset below the partition's stored one (already written) */
+  redelivered(partition: number, count: number): void;
+  /** a batch found its partition's stored offset moved by another member */
+  fenced(): void;
   lag(partitions: { partition: number; lag: number }[]): void;
 };
 
@@ -56,7 +64,7 @@ export type IngestMetricsOptions = {
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BATCH_SIZE_BUCKETS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
 const WRITE_RESULTS = ['inserted', 'updated', 'unchanged'] as const;
-const RETRY_SINKS: readonly RetrySink[] = ['postgres', 'dead_letters'];
+const RETRY_SINKS: readonly RetrySink[] = ['postgres'];
 const GAVE_WAY = ['value', 'original_headers', 'key'] as const;
 
 export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestMetrics {
@@ -92,7 +100,7 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
   });
   const consumerLag = r.gauge({
     name: 'orders_consumer_lag',
-    help: 'Messages between the committed offset and the high watermark, per partition.',
+    help: "Messages between the partition's stored PostgreSQL offset and the high watermark, for the partitions this instance owns.",
     labelNames: ['topic', 'partition'],
   });
   const written = r.counter({
@@ -123,6 +131,15 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     name: 'orders_dead_letters_unpublishable_total',
     help: 'Invalid messages the dead-letter topic refused in every form: logged with their source offsets, not published.',
   });
+  const redelivered = r.counter({
+    name: 'orders_redelivered_total',
+    help: "Messages handed to the pipeline at an offset below the partition's stored PostgreSQL offset (already written, dropped). Stays 0 while the consumer seeks to PostgreSQL's positions.",
+    labelNames: ['partition'],
+  });
+  const fencedBatches = r.counter({
+    name: 'orders_fenced_batches_total',
+    help: 'Batches that wrote nothing because another member had moved their partition (a member that lost its partitions while paused).',
+  });
   const sizes = batchSize.labels();
 
   return {
@@ -148,6 +165,8 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
         retries: retries.total(),
         deadLettersCut: lettersCut.total(),
         deadLettersUnpublishable: unpublishable.get(),
+        redelivered: redelivered.total(),
+        fenced: fencedBatches.get(),
       };
     },
     batch(f) {
@@ -155,7 +174,6 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
       writes.updated.inc(f.updated);
       writes.unchanged.inc(f.unchanged);
       duplicates.inc(f.duplicates);
-      deadLettered.inc(f.deadLettered);
       for (const i of f.invalid) invalid[i.reason].inc();
       sizes.observe(f.size);
       batchSeconds.observe(f.durationMs / 1000);
@@ -164,8 +182,15 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
       retries.labels(kind).inc();
     },
     deadLetters(o) {
+      deadLettered.inc(o.published);
       for (const [gaveWay, n] of Object.entries(o.cut)) lettersCut.labels(gaveWay).inc(n);
       unpublishable.inc(o.unpublishable.length);
+    },
+    redelivered(partition, count) {
+      redelivered.labels(String(partition)).inc(count);
+    },
+    fenced() {
+      fencedBatches.inc();
     },
     lag(parts) {
       for (const p of parts) consumerLag.labels(topic, String(p.partition)).set(p.lag);

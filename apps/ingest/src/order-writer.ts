@@ -1,9 +1,10 @@
-// A batch's valid orders into PostgreSQL, then into memory. One transaction holds the batch (a
-// multi-row idempotent upsert per `upsertChunk` rows); the memory store sees only rows the upsert
-// wrote, and only after COMMIT (a crash between the two must not serve an order that is not
-// durable).
+// A batch into PostgreSQL, then its orders into memory. One transaction holds the whole batch:
+// the partition's new offset (moved only from the value this member knows: a zombie's batch
+// writes nothing), the valid orders (a multi-row idempotent upsert per `upsertChunk` rows) and the
+// dead letters (the ledger). The memory store sees only rows the upsert wrote, and only after
+// COMMIT (a crash between the two must not serve an order that is not durable).
 import type { OrderStore, StoredOrder } from '@orders/store';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { classifyDbError } from './db-error.ts';
 import {
   type DeadLetter,
@@ -11,15 +12,30 @@ import {
   rejectedByDatabase,
   type ValidOrder,
 } from './handle-batch.ts';
+import type { LedgerRepo } from './ledger-repo.ts';
 import type { Logger } from './logger.ts';
+import type { OffsetsRepo, PartitionOf } from './offsets-repo.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+
+/** Where the batch moves its partition: from `expected` (undefined: no row yet) to `next`. */
+export type Advance = { at: PartitionOf; expected: string | undefined; next: string };
+
+/** The partition's stored offset is not the one this member knows: another member wrote it. */
+export class FencedError extends Error {
+  constructor(at: PartitionOf) {
+    super(`the stored offset of ${at.topic}/${at.partition} moved: another member owns it now`);
+    this.name = 'FencedError';
+  }
+}
 
 export type OrderWriter = {
   /**
-   * Writes the batch's valid orders. When PostgreSQL refuses the statement as data, each row is
-   * written on its own and the refused ones join `handled.deadLetters`. A transient failure throws.
+   * The batch in one transaction: the offset advanced, the valid orders, the dead letters. When
+   * PostgreSQL refuses an order as data, the transaction is redone with each order under a
+   * savepoint and the refused ones join `handled.deadLetters` (after the commit). Throws
+   * FencedError when another member moved the offset, any other error when transient.
    */
-  write(handled: HandledBatch): Promise<UpsertOutcome>;
+  write(handled: HandledBatch, advance: Advance): Promise<UpsertOutcome>;
   /** after COMMIT: the written rows into memory; skipped rows held in memory refreshed */
   remember(valid: ValidOrder[], outcome: UpsertOutcome): Promise<void>;
 };
@@ -27,6 +43,8 @@ export type OrderWriter = {
 export type OrderWriterOptions = {
   db: Db;
   repo: OrdersRepo;
+  offsets: Pick<OffsetsRepo, 'advance'>;
+  ledger: Pick<LedgerRepo, 'insert'>;
   store: OrderStore;
   /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
   upsertChunk: number;
@@ -52,44 +70,64 @@ function add(total: UpsertOutcome, part: UpsertOutcome): void {
 export function createOrderWriter(o: OrderWriterOptions): OrderWriter {
   const { db, repo, store, logger: log } = o;
 
-  function writeAll(valid: ValidOrder[]): Promise<UpsertOutcome> {
+  async function fence(tx: Queryable, advance: Advance): Promise<void> {
+    if (!(await o.offsets.advance(tx, advance.at, advance.expected, advance.next))) {
+      throw new FencedError(advance.at);
+    }
+  }
+
+  function writeAll(handled: HandledBatch, advance: Advance): Promise<UpsertOutcome> {
+    const { valid } = handled;
     return db.transaction(async (tx) => {
-      if (valid.length <= o.upsertChunk) return repo.upsert(tx, valid);
+      // first: a zombie stops here, and the row lock orders two writers of one partition
+      await fence(tx, advance);
       const total = emptyOutcome();
       for (let i = 0; i < valid.length; i += o.upsertChunk) {
         add(total, await repo.upsert(tx, valid.slice(i, i + o.upsertChunk)));
       }
+      if (handled.deadLetters.length > 0) await o.ledger.insert(tx, handled.deadLetters);
       return total;
     });
   }
 
   // Kafka Connect's JDBC sink does the same: when the batch statement fails on the data, unwrap
-  // the batch and dead-letter the errant record. Each row in its own transaction; a row refused
-  // as data becomes a dead letter, any other failure propagates (transient: the batch retries).
+  // the batch and dead-letter the errant record. Each order under its own savepoint of the one
+  // transaction; an order refused as data becomes a dead letter, any other failure propagates
+  // (transient: the batch retries).
   async function writeRowByRow(
-    valid: ValidOrder[],
+    handled: HandledBatch,
+    advance: Advance,
   ): Promise<{ outcome: UpsertOutcome; rejected: DeadLetter[] }> {
-    const outcome = emptyOutcome();
-    const rejected: DeadLetter[] = [];
     const codes = new Set<string>();
-    for (const order of valid) {
-      try {
-        add(outcome, await db.transaction((tx) => repo.upsert(tx, [order])));
-      } catch (err) {
-        const e = classifyDbError(err);
-        if (e.kind !== 'data') throw err;
-        const code = e.sqlstate ?? 'unknown';
-        codes.add(code);
-        rejected.push(rejectedByDatabase(order, code, e.message));
+    const result = await db.transaction(async (tx) => {
+      await fence(tx, advance);
+      const outcome = emptyOutcome();
+      const rejected: DeadLetter[] = [];
+      for (const order of handled.valid) {
+        await tx.query('SAVEPOINT one_order');
+        try {
+          add(outcome, await repo.upsert(tx, [order]));
+          await tx.query('RELEASE SAVEPOINT one_order');
+        } catch (err) {
+          const e = classifyDbError(err);
+          if (e.kind !== 'data') throw err;
+          await tx.query('ROLLBACK TO SAVEPOINT one_order');
+          const code = e.sqlstate ?? 'unknown';
+          codes.add(code);
+          rejected.push(rejectedByDatabase(order, code, e.message));
+        }
       }
-    }
-    if (rejected.length > 0) {
+      const letters = [...handled.deadLetters, ...rejected];
+      if (letters.length > 0) await o.ledger.insert(tx, letters);
+      return { outcome, rejected };
+    });
+    if (result.rejected.length > 0) {
       log.warn('postgres refused orders as data, dead-lettering them', {
-        count: rejected.length,
+        count: result.rejected.length,
         codes: [...codes],
       });
     }
-    return { outcome, rejected };
+    return result;
   }
 
   // A skipped row: PostgreSQL already holds this version or a newer one — a redelivery, whose newer
@@ -124,13 +162,13 @@ export function createOrderWriter(o: OrderWriterOptions): OrderWriter {
   }
 
   return {
-    async write(handled) {
+    async write(handled, advance) {
       try {
-        return await writeAll(handled.valid);
+        return await writeAll(handled, advance);
       } catch (err) {
-        if (classifyDbError(err).kind !== 'data') throw err;
+        if (err instanceof FencedError || classifyDbError(err).kind !== 'data') throw err;
       }
-      const isolated = await writeRowByRow(handled.valid);
+      const isolated = await writeRowByRow(handled, advance);
       for (const r of isolated.rejected) handled.deadLetters.push(r);
       return isolated.outcome;
     },

@@ -1,4 +1,4 @@
-import type { BatchControl, SourceOffset } from '@orders/kafka';
+import type { BatchControl } from '@orders/kafka';
 import { createOrderStore, type StoredOrder } from '@orders/store';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../test/fixtures.ts';
@@ -8,6 +8,7 @@ import { createLogger } from './logger.ts';
 import { createIngestMetrics } from './metrics.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
 import { backoffDelay, createPipeline } from './pipeline.ts';
+import { createPositions } from './positions.ts';
 
 type Call = string;
 
@@ -31,6 +32,9 @@ function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => tru
     heartbeat: async () => {
       calls.push('heartbeat');
     },
+    seek(offset) {
+      calls.push(`seek:${offset}`);
+    },
     pause() {
       calls.push(`pause:${this.partition}`);
       return () => calls.push(`resume:${this.partition}`);
@@ -43,7 +47,8 @@ function fakeBatch(values: (Buffer | null)[], calls: Call[], running = () => tru
 function setup(
   opts: {
     pgFailures?: number;
-    dlqFailures?: number;
+    /** consumer_offsets as "PostgreSQL" holds it, per partition */
+    stored?: Map<number, string>;
     skip?: Set<string>;
     poison?: Set<string>;
     /** what repo.getByUids finds in "PostgreSQL"; 'fail' rejects */
@@ -56,7 +61,7 @@ function setup(
   const calls: Call[] = [];
   const lines: string[] = [];
   let pgFailures = opts.pgFailures ?? 0;
-  let dlqFailures = opts.dlqFailures ?? 0;
+  const stored = opts.stored ?? new Map<number, string>();
   let nextId = 1;
   const ids = new Map<string, number>();
   const db = {
@@ -67,9 +72,23 @@ function setup(
         calls.push('pg-fail');
         throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
       }
-      const r = await fn({} as Queryable);
-      calls.push('commit-db');
-      return r;
+      const tx = {
+        query: async (sql: string) => {
+          calls.push(sql.toLowerCase());
+          return { rows: [], rowCount: 0 };
+        },
+      } as Queryable;
+      // a rollback undoes the offsets row too
+      const before = new Map(stored);
+      try {
+        const r = await fn(tx);
+        calls.push('commit-db');
+        return r;
+      } catch (err) {
+        stored.clear();
+        for (const [p, v] of before) stored.set(p, v);
+        throw err;
+      }
     },
   } as unknown as Db;
   const repo = {
@@ -101,20 +120,31 @@ function setup(
     },
   } as unknown as OrdersRepo;
   const published: DeadLetter[] = [];
-  const sources: SourceOffset[] = [];
-  const deadLetters = {
-    publish: async (letters: DeadLetter[], source: SourceOffset) => {
-      calls.push(`dlq:${letters.length}`);
-      if (dlqFailures > 0) {
-        dlqFailures--;
-        throw new Error('broker down');
-      }
-      published.push(...letters);
-      sources.push(source);
-      return { published: letters.length, cut: {}, unpublishable: [] };
+  const offsets = {
+    read: async (_g: string, _t: string, partitions: number[]) =>
+      new Map([...stored].filter(([p]) => partitions.includes(p))),
+    // the conditional update: only from the value the member knows
+    advance: async (
+      _tx: Queryable,
+      at: { partition: number },
+      expected: string | undefined,
+      next: string,
+    ) => {
+      calls.push(`advance:${expected ?? '-'}>${next}`);
+      if (stored.get(at.partition) !== expected) return false;
+      stored.set(at.partition, next);
+      return true;
     },
-    limits: () => ({ maxMessageBytes: 1_048_588, compacted: false, source: 'test' }),
   };
+  const ledger = {
+    insert: async (_tx: Queryable, letters: DeadLetter[]) => {
+      calls.push(`ledger:${letters.length}`);
+      published.push(...letters);
+      return letters.length;
+    },
+  };
+  const positions = createPositions({ offsets, groupId: 'ingest-test', topic: 'orders' });
+  let wakes = 0;
   // pending resumes of paused partitions, fired by the test
   const resumes: { ms: number; fire: () => void; cancelled: boolean }[] = [];
   const store = createOrderStore({ maxOrders: 100, maxBytes: 1e9, maxAgeMs: Infinity });
@@ -124,7 +154,10 @@ function setup(
   const pipeline = createPipeline({
     db,
     repo,
-    deadLetters,
+    offsets,
+    ledger,
+    positions,
+    onLetters: () => wakes++,
     groupId: 'ingest-test',
     store,
     metrics,
@@ -151,7 +184,9 @@ function setup(
     store,
     metrics,
     published,
-    sources,
+    stored,
+    positions,
+    wakes: () => wakes,
     /** fire every pending resume (the backoff passed) */
     resumeAll: () => {
       for (const r of resumes.splice(0)) if (!r.cancelled) r.fire();
@@ -181,47 +216,105 @@ describe('pipeline.processBatch', () => {
     expect(beats).toBe(done);
   });
 
-  it('writes, dead-letters, fills the store, then resolves the last offset and commits', async () => {
+  it('one transaction: the offset advanced, the orders, the letters; then memory, resolve, Kafka commit', async () => {
     const t = setup();
     const values = [bytes(makeOrder('a')), Buffer.from('nope'), bytes(makeOrder('b'))];
     await t.pipeline.processBatch(fakeBatch(values, t.calls));
-    // the dead letters' transaction commits the offset: no plain commit of this partition
-    expect(t.calls).toEqual(['begin', 'upsert:2', 'commit-db', 'dlq:1', 'resolve:42', 'heartbeat']);
+    expect(t.calls).toEqual([
+      'begin',
+      'advance:->43',
+      'upsert:2',
+      'ledger:1',
+      'commit-db',
+      'resolve:42',
+      'commit-at:43',
+      'heartbeat',
+    ]);
     expect(t.store.getByUid('a')?.id).toBe(1);
     expect(t.store.getByUid('b')?.id).toBe(2);
     expect(t.published[0]?.reason).toBe('not_json');
-    // committed with the dead letters: the next offset after the batch, in our group
-    expect(t.sources).toEqual([
-      { groupId: 'ingest-test', topic: 'orders', partition: 0, offset: '43' },
-    ]);
+    // PostgreSQL holds the next offset after the batch; the outbox is told
+    expect(t.stored.get(0)).toBe('43');
+    expect(t.wakes()).toBe(1);
     expect(t.metrics.snapshot()).toMatchObject({
       messages: 3,
       inserted: 2,
       invalid: 1,
-      deadLettered: 1,
     });
   });
 
-  it('without dead letters, commits its own partition at the next offset after the batch', async () => {
+  it('without dead letters: no ledger write, no wake; the next batch advances from where this one left', async () => {
     const t = setup();
-    const values = [bytes(makeOrder('a')), bytes(makeOrder('b'))];
-    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    await t.pipeline.processBatch(
+      fakeBatch([bytes(makeOrder('a')), bytes(makeOrder('b'))], t.calls),
+    );
     expect(t.calls).toEqual([
       'begin',
+      'advance:->42',
       'upsert:2',
       'commit-db',
       'resolve:41',
       'commit-at:42',
       'heartbeat',
     ]);
-    expect(t.sources).toEqual([]);
+    expect(t.wakes()).toBe(0);
+    const next = fakeBatch([bytes(makeOrder('c'))], t.calls);
+    next.messages[0] = { ...(next.messages[0] as BatchControl['messages'][number]), offset: '42' };
+    await t.pipeline.processBatch(next);
+    expect(t.calls).toContain('advance:42>43');
+    expect(t.stored.get(0)).toBe('43');
+  });
+
+  it('messages below the stored offset are not written again, and are counted as redelivered', async () => {
+    const t = setup({ stored: new Map([[0, '42']]) });
+    const values = ['a', 'b', 'c', 'd'].map((u) => bytes(makeOrder(u)));
+    await t.pipeline.processBatch(fakeBatch(values, t.calls));
+    expect(t.calls.filter((c) => c.startsWith('upsert') || c.startsWith('advance'))).toEqual([
+      'advance:42>44',
+      'upsert:2',
+    ]);
+    expect(t.store.getByUid('a')).toBeUndefined();
+    expect(t.store.getByUid('c')).toBeDefined();
+    expect(t.metrics.snapshot().redelivered).toBe(2);
+    expect(t.metrics.registry.render()).toContain('orders_redelivered_total{partition="0"} 2');
+    // a batch wholly below it: resolved, nothing written
+    const again = setup({ stored: new Map([[0, '100']]) });
+    await again.pipeline.processBatch(fakeBatch(values, again.calls));
+    expect(again.calls).toEqual(['resolve:43']);
+    expect(again.metrics.snapshot().redelivered).toBe(4);
+  });
+
+  it('another member moved the stored offset (this one is a zombie): nothing written, refetch from it', async () => {
+    const t = setup({ stored: new Map([[0, '40']]) });
+    await t.positions.onJoin([0]);
+    // the partition's new owner wrote a batch meanwhile
+    t.stored.set(0, '47');
+    await t.pipeline.processBatch(
+      fakeBatch([bytes(makeOrder('a')), bytes(makeOrder('b'))], t.calls),
+    );
+    expect(t.calls.filter((c) => c.startsWith('advance'))).toEqual(['advance:40>42']);
+    expect(t.calls).not.toContain('commit-db');
+    expect(t.calls.some((c) => c.startsWith('upsert') || c.startsWith('resolve'))).toBe(false);
+    expect(t.store.getByUid('a')).toBeUndefined();
+    // it learns the stored offset, fetches from there, and a heartbeat tells whether it is evicted
+    expect(t.calls.slice(-2)).toEqual(['seek:47', 'heartbeat']);
+    expect(t.stored.get(0)).toBe('47');
+    expect(t.metrics.snapshot().fenced).toBe(1);
+    expect(t.pipeline.isDegraded()).toBe(false);
   });
 
   it('splits a batch larger than upsertChunk into several upserts in one transaction', async () => {
     const t = setup();
     const values = ['a', 'b', 'c', 'd', 'e'].map((u) => bytes(makeOrder(u)));
     await t.pipeline.processBatch(fakeBatch(values, t.calls));
-    expect(t.calls.slice(0, 5)).toEqual(['begin', 'upsert:2', 'upsert:2', 'upsert:1', 'commit-db']);
+    expect(t.calls.slice(0, 6)).toEqual([
+      'begin',
+      'advance:->45',
+      'upsert:2',
+      'upsert:2',
+      'upsert:1',
+      'commit-db',
+    ]);
   });
 
   it('PostgreSQL down: pauses only its partition and returns unresolved; redelivered after the backoff', async () => {
@@ -251,24 +344,6 @@ describe('pipeline.processBatch', () => {
     expect(t.lines.filter((l) => l.includes('sink recovered'))).toHaveLength(1);
     expect(t.metrics.snapshot().retries).toBe(3);
     expect(t.store.getByUid('a')).toBeDefined();
-  });
-
-  it('a failed dead-letter publish is redelivered whole: the upsert absorbs the orders written', async () => {
-    const t = setup({ dlqFailures: 2 });
-    const batch = fakeBatch([bytes(makeOrder('a')), null], t.calls);
-    for (let i = 0; i < 3; i++) {
-      await t.pipeline.processBatch(batch);
-      t.resumeAll();
-    }
-    expect(t.calls.filter((c) => c.startsWith('upsert'))).toEqual([
-      'upsert:1',
-      'upsert:1',
-      'upsert:1',
-    ]);
-    expect(t.calls.filter((c) => c.startsWith('dlq'))).toEqual(['dlq:1', 'dlq:1', 'dlq:1']);
-    expect(t.calls.filter((c) => c.startsWith('resolve'))).toEqual(['resolve:41']);
-    expect(t.published).toHaveLength(1);
-    expect(t.metrics.snapshot().batches).toBe(1);
   });
 
   it('a batch failing while the consumer stops, or after its partition moved: unresolved, not paused', async () => {
@@ -391,7 +466,7 @@ describe('pipeline.processBatch', () => {
 });
 
 describe('pipeline: rows PostgreSQL refuses as data', () => {
-  it('isolates them row by row into the DLQ and stores the rest (the partition moves on)', async () => {
+  it('isolates them row by row (savepoints of one transaction) into the ledger, stores the rest', async () => {
     const t = setup({ poison: new Set(['bad']) });
     await t.pipeline.processBatch(
       fakeBatch([bytes(makeOrder('a')), bytes(makeOrder('bad')), bytes(makeOrder('b'))], t.calls),
@@ -403,6 +478,13 @@ describe('pipeline: rows PostgreSQL refuses as data', () => {
       'upsert:1',
       'upsert:1',
     ]);
+    expect(t.calls.filter((c) => c.startsWith('savepoint')).length).toBe(3);
+    expect(t.calls.filter((c) => c.startsWith('rollback to')).length).toBe(1);
+    // the first transaction rolled back whole; the second advanced the offset once
+    expect(t.calls.filter((c) => c.startsWith('advance'))).toEqual([
+      'advance:->43',
+      'advance:->43',
+    ]);
     expect(t.published.map((d) => [d.reason, d.source.offset])).toEqual([
       ['rejected_by_database', '41'],
     ]);
@@ -413,7 +495,7 @@ describe('pipeline: rows PostgreSQL refuses as data', () => {
     expect(t.store.getByUid('bad')).toBeUndefined();
     expect(t.calls).toContain('resolve:42');
     expect(t.degraded()).toBe(0);
-    expect(t.metrics.snapshot()).toMatchObject({ inserted: 2, invalid: 1, deadLettered: 1 });
+    expect(t.metrics.snapshot()).toMatchObject({ inserted: 2, invalid: 1 });
   });
 });
 

@@ -1,34 +1,44 @@
 // One consumed batch, end to end:
-//   validate → one PostgreSQL transaction (multi-row idempotent upsert) → memory store (after
-//   COMMIT) → dead letters and the batch's offset in one Kafka transaction → resolveOffset(last) →
-//   commit → heartbeat.
-// An offset is resolved only once every message up to it is durably in PostgreSQL or in the
-// dead-letter topic. Redelivered orders are absorbed by the upsert; dead letters are not, so they
-// are committed together with the offset: a crash in between aborts both.
-// A transient failure (PostgreSQL down, the DLQ produce failing) pauses only the batch's own
-// partition: the batch returns unresolved and its partition is resumed after a capped, jittered
-// backoff, when Kafka delivers it again. It does not wait inside eachBatch: kafkajs fetches again
-// only once every batch of the previous fetch has returned, so one batch retrying in place held
-// up every partition on its broker.
+//   messages below the partition's stored offset dropped (counted: redelivered) → validate →
+//   one PostgreSQL transaction (the partition's offset advanced from the value this member knows,
+//   the multi-row idempotent upsert, the dead letters into the ledger) → memory store (after
+//   COMMIT) → resolveOffset(last) → Kafka's committed offset (for lag tools) → heartbeat → the
+//   outbox publishes the letters.
+// PostgreSQL holds the position: a restart or a new owner resumes exactly after the last batch
+// committed (positions.ts), so nothing written is delivered again, and a member whose partition
+// was given to another while it was paused (a zombie) fails the conditional update and writes
+// nothing (order-writer.ts). Kafka's committed offset is written after PostgreSQL's, never ahead.
+// A transient failure (PostgreSQL down) pauses only the batch's own partition: the batch returns
+// unresolved and its partition is resumed after a capped, jittered backoff, when Kafka delivers it
+// again. It does not wait inside eachBatch: kafkajs fetches again only once every batch of the
+// previous fetch has returned, so one batch retrying in place held up every partition on its
+// broker.
 import type { BatchControl } from '@orders/kafka';
 import type { OrderStore } from '@orders/store';
 import { createBatchDecoder } from './batch-decoder.ts';
 import type { Db } from './db.ts';
 import { classifyDbError } from './db-error.ts';
-import type { DeadLetterSink, PublishOutcome } from './dead-letters.ts';
+import type { LedgerRepo } from './ledger-repo.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
-import { createOrderWriter } from './order-writer.ts';
+import type { OffsetsRepo } from './offsets-repo.ts';
+import { createOrderWriter, FencedError } from './order-writer.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+import type { Positions } from './positions.ts';
 
 export type Backoff = { baseMs: number; capMs: number };
 
 export type PipelineOptions = {
   db: Db;
   repo: OrdersRepo;
-  deadLetters: DeadLetterSink;
-  /** the consumer group whose offset is committed with a batch's dead letters */
+  offsets: Pick<OffsetsRepo, 'advance'>;
+  ledger: Pick<LedgerRepo, 'insert'>;
+  /** where each partition stands in PostgreSQL, as this member knows it */
+  positions: Positions;
+  /** the consumer group whose position is stored */
   groupId: string;
+  /** a batch wrote dead letters to the ledger: the outbox should publish them */
+  onLetters?(): void;
   store: OrderStore;
   metrics: IngestMetrics;
   logger: Logger;
@@ -71,7 +81,7 @@ export type Pipeline = {
   stop(): void;
 };
 
-type Sink = 'postgres' | 'dead_letters';
+type Sink = 'postgres';
 
 const defaultSchedule = (ms: number, fn: () => void) => {
   const timer = setTimeout(fn, ms);
@@ -96,6 +106,8 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const writer = createOrderWriter({
     db: options.db,
     repo: options.repo,
+    offsets: options.offsets,
+    ledger: options.ledger,
     store: options.store,
     upsertChunk: options.upsertChunk,
     logger: log,
@@ -146,43 +158,61 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     options.onRecovered?.();
   }
 
+  // Another member moved this partition's stored offset: this one's knowledge is stale. Learn the
+  // stored offset again and fetch from there; if this member was dropped from the group (a
+  // zombie), the heartbeat throws and kafkajs rejoins.
+  async function fenced(batch: BatchControl, err: FencedError): Promise<void> {
+    log.warn('partition written by another member: this batch is not, refetching from its offset', {
+      partition: batch.partition,
+      err: { message: err.message },
+    });
+    options.metrics.fenced();
+    options.positions.forget(batch.partition);
+    const stored = await options.positions.expected(batch.partition);
+    if (stored !== undefined) batch.seek(stored);
+    await batch.heartbeat();
+  }
+
   async function processBatch(batch: BatchControl): Promise<void> {
-    const first = batch.messages[0];
     const last = batch.messages[batch.messages.length - 1];
-    if (!first || !last) return;
+    if (!last) return;
     const started = performance.now();
-    const handled = await decoder.decode(batch);
+    let expected: string | undefined;
+    try {
+      expected = await options.positions.expected(batch.partition);
+    } catch (err) {
+      return retryLater(batch, 'postgres', err);
+    }
+    // already in PostgreSQL: not written again, counted (a consumer that seeks shows 0)
+    const from = expected === undefined ? undefined : BigInt(expected);
+    const fresh =
+      from === undefined || BigInt((batch.messages[0] as { offset: string }).offset) >= from
+        ? batch.messages
+        : batch.messages.filter((m) => BigInt(m.offset) >= from);
+    if (fresh.length < batch.messages.length) {
+      options.metrics.redelivered(batch.partition, batch.messages.length - fresh.length);
+    }
+    if (fresh.length === 0) {
+      batch.resolveOffset(last.offset);
+      return;
+    }
+    const handled = await decoder.decode({ ...batch, messages: fresh });
     const next = String(BigInt(last.offset) + 1n);
 
-    // kafkajs heartbeats only when asked: keep the membership while one statement or send is slow
+    // kafkajs heartbeats only when asked: keep the membership while one statement is slow
     const stopHeartbeats = heartbeatWhileBusy(batch, options.heartbeatEveryMs ?? 1_000);
     let written: UpsertOutcome;
-    let letters: PublishOutcome | undefined;
     try {
-      try {
-        written = await writer.write(handled);
-      } catch (err) {
-        return retryLater(batch, 'postgres', err);
-      }
+      const at = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
+      written = await writer.write(handled, { at, expected, next });
+      options.positions.moved(batch.partition, next);
       batchNumber++;
       // the rows are durable now: the store may show them (never before COMMIT)
       await writer.remember(handled.valid, written);
       options.afterCommit?.(batchNumber);
-      if (handled.deadLetters.length > 0) {
-        try {
-          // the only commit of this partition in flight: the previous batch's was awaited, and
-          // kafkajs's auto-commit (every partition's offsets after any batch) is off
-          letters = await options.deadLetters.publish(handled.deadLetters, {
-            groupId: options.groupId,
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: next,
-          });
-        } catch (err) {
-          // redelivered after the resume: the upsert absorbs the orders written above
-          return retryLater(batch, 'dead_letters', err);
-        }
-      }
+    } catch (err) {
+      if (err instanceof FencedError) return await fenced(batch, err);
+      return retryLater(batch, 'postgres', err);
     } finally {
       stopHeartbeats();
     }
@@ -196,14 +226,15 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       unchanged: written.unchanged,
       duplicates: written.skipped + handled.supersededInBatch,
       invalid: handled.deadLetters,
-      deadLettered: letters?.published ?? 0,
     });
-    if (letters) options.metrics.deadLetters(letters);
+    if (handled.deadLetters.length > 0) options.onLetters?.();
 
-    // kafkajs's fetch position; with dead letters the offset is committed already (their
-    // transaction), otherwise commit this partition's offset now and wait for the answer
     batch.resolveOffset(last.offset);
-    if (!letters) await batch.commitOffset(next);
+    // for lag tools (kafka-consumer-groups): after PostgreSQL's, never ahead; PostgreSQL's is the
+    // one a restart reads, so a commit that fails here loses nothing
+    await batch.commitOffset(next).catch((err: unknown) => {
+      log.debug('kafka offset commit failed (PostgreSQL holds the position)', describe(err));
+    });
     await batch.heartbeat();
   }
 

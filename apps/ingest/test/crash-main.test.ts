@@ -11,11 +11,11 @@ describe('crash hooks of the test entry point', () => {
   it('each hook from its variable', () => {
     const read = readCrashHooks({
       ORDERS_TEST_CRASH_AFTER_DB_COMMIT: '3',
-      ORDERS_TEST_CRASH_BEFORE_DLQ_COMMIT: '1',
+      ORDERS_TEST_CRASH_AFTER_DLQ_PUBLISH: '1',
     });
     if (!read.ok) throw new Error(read.message);
     expect(typeof read.hooks.afterCommit).toBe('function');
-    expect(typeof read.hooks.beforeDlqCommit).toBe('function');
+    expect(typeof read.hooks.afterDlqPublish).toBe('function');
     expect(wantsCrashHooks({ ORDERS_TEST_CRASH_AFTER_DB_COMMIT: '3' })).toBe(true);
   });
 
@@ -25,6 +25,6 @@ describe('crash hooks of the test entry point', () => {
       expect(read.ok, bad).toBe(false);
       if (!read.ok) expect(read.message).toContain('ORDERS_TEST_CRASH_AFTER_DB_COMMIT');
     }
-    expect(readCrashHooks({ ORDERS_TEST_CRASH_BEFORE_DLQ_COMMIT: 'yes' }).ok).toBe(false);
+    expect(readCrashHooks({ ORDERS_TEST_CRASH_AFTER_DLQ_PUBLISH: 'yes' }).ok).toBe(false);
   });
 });

@@ -6,8 +6,8 @@ import { type MainHooks, runMain } from '../src/main.ts';
 
 /** SIGKILL right after the N-th batch's COMMIT, before its offsets are resolved. */
 export const CRASH_AFTER_DB_COMMIT = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
-/** SIGKILL once a batch's dead letters are sent in their Kafka transaction, before it commits. */
-export const CRASH_BEFORE_DLQ_COMMIT = 'ORDERS_TEST_CRASH_BEFORE_DLQ_COMMIT';
+/** SIGKILL once letters are on the dead-letter topic, before the ledger marks them published. */
+export const CRASH_AFTER_DLQ_PUBLISH = 'ORDERS_TEST_CRASH_AFTER_DLQ_PUBLISH';
 
 /** The hooks `env` asks for; a malformed value is an error, never a hook silently off. */
 export function readCrashHooks(
@@ -28,22 +28,22 @@ export function readCrashHooks(
       if (batch >= n) kill();
     };
   }
-  const before = env[CRASH_BEFORE_DLQ_COMMIT];
-  if (before !== undefined) {
-    if (before !== '1') {
+  const published = env[CRASH_AFTER_DLQ_PUBLISH];
+  if (published !== undefined) {
+    if (published !== '1') {
       return {
         ok: false,
-        message: `${CRASH_BEFORE_DLQ_COMMIT} must be 1 or unset, got "${before}"`,
+        message: `${CRASH_AFTER_DLQ_PUBLISH} must be 1 or unset, got "${published}"`,
       };
     }
-    hooks.beforeDlqCommit = kill;
+    hooks.afterDlqPublish = kill;
   }
   return { ok: true, hooks };
 }
 
 /** Whether `env` asks for a crash hook (then this entry point, not src/main.ts, must run). */
 export function wantsCrashHooks(env: Record<string, string | undefined>): boolean {
-  return env[CRASH_AFTER_DB_COMMIT] !== undefined || env[CRASH_BEFORE_DLQ_COMMIT] !== undefined;
+  return env[CRASH_AFTER_DB_COMMIT] !== undefined || env[CRASH_AFTER_DLQ_PUBLISH] !== undefined;
 }
 
 if (import.meta.main) {

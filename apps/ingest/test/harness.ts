@@ -13,7 +13,6 @@ import {
   createTopicsWithLeaders,
   deleteTopics,
   type KafkaSettings,
-  listEndOffsets,
   readGroupOffsets,
   readToHighWatermark,
   withAdmin,
@@ -328,11 +327,10 @@ export type DlqEntry = {
 
 /**
  * Every dead letter of the test's service, once it is done with what was produced: waits until
- * the group has committed the whole source topic (a batch's letters are committed with its
- * offset, in one transaction) and no transaction is open on the DLQ topic, then reads the DLQ
- * topic to its end offsets. Read_committed by default, as a kafkajs consumer; `read_uncommitted`
- * also shows records of aborted transactions (what a crash left in the log). Decided by offsets:
- * a duplicate letter is among what is read, however late it was written.
+ * the group has committed the whole source topic (Kafka's commit follows PostgreSQL's, where a
+ * batch's letters are committed with its offset) and the ledger has no letter left unpublished,
+ * then reads the DLQ topic to its end offsets. Decided by offsets: a duplicate letter (a crash
+ * between publishing and marking) is among what is read, however late it was written.
  */
 export async function readDeadLetters(
   env: TestEnv,
@@ -348,16 +346,17 @@ export async function readDeadLetters(
     timeoutMs,
     `group ${env.groupId} at the end of ${env.topic}`,
   );
+  // the outbox publishes after the batch's commit: wait until the ledger has nothing left
   await waitFor(
     async () => {
-      const [stable, high] = await Promise.all([
-        listEndOffsets(settings, env.dlqTopic),
-        listEndOffsets(settings, env.dlqTopic, { isolation: 'read_uncommitted' }),
-      ]);
-      return stable.every((p, i) => p.end === high[i]?.end);
+      const [row] = await sql<{ n: number }>(
+        env.databaseUrl,
+        'SELECT count(*)::int AS n FROM dead_letters WHERE published_at IS NULL',
+      );
+      return row?.n === 0;
     },
     timeoutMs,
-    `no open transaction on ${env.dlqTopic}`,
+    `every letter of ${env.databaseName}'s ledger published`,
   );
   const records = await readToHighWatermark(settings, env.dlqTopic, {
     isolation: opts.isolation ?? 'read_committed',

@@ -30,7 +30,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     const reasons = dlq.map((d) => d.headers[DLQ_HEADERS.reason]).sort();
     expect(reasons).toEqual(invalid.map((i) => i.reason).sort());
     for (const d of dlq) {
-      const i = Number(d.key?.slice(4)) / 30;
+      const i = Number(d.headers[DLQ_HEADERS.sourceKey]?.slice(4)) / 30;
       const sent = invalid[i]?.value ?? null;
       // original bytes untouched (a null/empty value stays empty)
       expect(Buffer.compare(d.value ?? Buffer.alloc(0), sent ?? Buffer.alloc(0))).toBe(0);
@@ -68,6 +68,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       'orders_ingest_retries_total',
       'orders_dead_letters_cut_total',
       'orders_dead_letters_unpublishable_total',
+      'orders_redelivered_total',
+      'orders_fenced_batches_total',
       'orders_store_orders',
       'orders_store_bytes',
       'orders_store_evictions_total',
@@ -230,9 +232,9 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
     await produce(env.brokers, env.topic, [{ key: 'ok-c', value: bytes(makeOrder('ok-c')) }]);
     await waitFor(async () => (await rowCount(env.databaseUrl)) === 3, 20_000, 'ok-c after it');
     const dlq = await readDeadLetters(env);
-    expect(dlq.map((d) => [d.key, d.headers[DLQ_HEADERS.reason]])).toEqual([
-      ['poison-1', 'rejected_by_database'],
-    ]);
+    expect(
+      dlq.map((d) => [d.headers[DLQ_HEADERS.sourceKey], d.headers[DLQ_HEADERS.reason]]),
+    ).toEqual([['poison-1', 'rejected_by_database']]);
     expect(dlq[0]?.headers[DLQ_HEADERS.problems]).toContain('23514');
     expect(svc.ingest.status().degraded).toBe(false);
   });

@@ -3,7 +3,7 @@
 // see the small client-free types below, never the client's payload.
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Admin, KafkaClient } from './client.ts';
-import { readGroupOffsets } from './offsets.ts';
+import { type PartitionOffsets, readGroupOffsets } from './offsets.ts';
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
 
@@ -34,6 +34,8 @@ export type BatchControl = {
   heartbeat(): Promise<void>;
   /** stop fetching this partition (until the returned resume, or a group join) */
   pause(): () => void;
+  /** fetch this partition from `offset` next (the batch in hand becomes stale) */
+  seek(offset: string): void;
   isRunning(): boolean;
   /** the batch's partition was revoked or its offset reset meanwhile: its work is stale */
   isStale(): boolean;
@@ -53,6 +55,8 @@ export type GroupConsumer = {
   resumeAll(): void;
   /** latest per-partition lag from admin offsets (high watermark − committed) */
   fetchLag(): Promise<{ partition: number; lag: number }[]>;
+  /** every partition's committed offset, log start and high watermark (admin offsets) */
+  fetchOffsets(): Promise<PartitionOffsets[]>;
 };
 
 export type GroupConsumerOptions = {
@@ -66,6 +70,13 @@ export type GroupConsumerOptions = {
   logger: GroupLog;
   onBatch(batch: BatchControl): Promise<void>;
   onJoin(info: { memberId: string; partitions: number[] }): void;
+  /**
+   * Where each assigned partition resumes, asked at every join before anything is fetched: the
+   * assigned partitions stay paused until it answers, then each partition it names is sought to
+   * its offset (the others start at the group's committed offset, else the earliest). A failure
+   * is retried with backoff, the partitions still paused. Without it kafkajs's positions stand.
+   */
+  positionOnJoin?(partitions: number[]): Promise<Map<number, string>>;
   /** the client crashed and will not restart itself: the process should exit non-zero */
   onFatal(err: Error): void;
   /** the client crashed and restarts itself (leaves the group, rejoins as a new member) */
@@ -89,6 +100,29 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
   });
   let admin: Admin | undefined;
 
+  // bumped at every join: a positioning of an earlier join must not resume what a later one paused
+  let joins = 0;
+  async function position(partitions: number[], join: number): Promise<void> {
+    const ask = opts.positionOnJoin;
+    if (!ask || partitions.length === 0) return;
+    for (let attempt = 0; join === joins; attempt++) {
+      try {
+        const offsets = await ask(partitions);
+        if (join !== joins) return;
+        for (const [partition, offset] of offsets) consumer.seek({ topic, partition, offset });
+        consumer.resume([{ topic, partitions }]);
+        return;
+      } catch (err) {
+        if (attempt === 0) {
+          logger.warn('positions of the assigned partitions unreadable, retrying (paused)', {
+            err: { message: (err as Error).message },
+          });
+        }
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const partitions = payload.memberAssignment[topic] ?? [];
     logger.info('joined consumer group', {
@@ -97,7 +131,13 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       leader: payload.isLeader,
       partitions,
     });
+    const join = ++joins;
     opts.onJoin({ memberId: payload.memberId, partitions });
+    // paused synchronously, inside the join event: kafkajs fetches only after it returns
+    if (opts.positionOnJoin && partitions.length > 0) {
+      consumer.pause([{ topic, partitions }]);
+      void position(partitions, join);
+    }
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
@@ -126,10 +166,19 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
         }),
       heartbeat: payload.heartbeat,
       pause: payload.pause,
+      seek: (offset) => consumer.seek({ topic: batch.topic, partition: batch.partition, offset }),
       isRunning: payload.isRunning,
       isStale: payload.isStale,
     });
   };
+
+  async function fetchOffsets(): Promise<PartitionOffsets[]> {
+    if (!admin) {
+      admin = kafka.admin();
+      await admin.connect();
+    }
+    return readGroupOffsets(admin, groupId, topic);
+  }
 
   return {
     async start() {
@@ -139,10 +188,9 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       await consumer.run({
         // never let kafkajs resolve a batch the caller did not finish
         eachBatchAutoResolve: false,
-        // The caller commits each batch's own partition (plain, or inside the dead letters' Kafka
-        // transaction). kafkajs's auto-commit sends every partition's resolved offsets after any
-        // batch, so a stale offset of partition A could land after A's transactional commit and
-        // move the group back (a redelivery would repeat A's dead letters; seen in the fault suite).
+        // The caller commits each batch's own partition, after its own bookkeeping. kafkajs's
+        // auto-commit sends every partition's resolved offsets after any batch, so a stale offset
+        // of partition A could land after A's own commit and move the group back.
         autoCommit: false,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently,
         eachBatch,
@@ -157,12 +205,9 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       consumer.resume([{ topic }]);
     },
     async fetchLag() {
-      if (!admin) {
-        admin = kafka.admin();
-        await admin.connect();
-      }
-      const offsets = await readGroupOffsets(admin, groupId, topic);
+      const offsets = await fetchOffsets();
       return offsets.map(({ partition, lag }) => ({ partition, lag }));
     },
+    fetchOffsets,
   };
 }

@@ -8,15 +8,7 @@ export {
   type KafkaSettings,
   withAdmin,
 } from './client.ts';
-export {
-  createDlqProducer,
-  DLQ_HEADERS,
-  DLQ_MAX_MESSAGE_BYTES,
-  type DlqProducer,
-  type DlqProducerOptions,
-  ORIGINAL_HEADER_PREFIX,
-  type SourceOffset,
-} from './dlq.ts';
+export { DLQ_HEADERS, DLQ_MAX_MESSAGE_BYTES, ORIGINAL_HEADER_PREFIX } from './dlq.ts';
 export { classify, KafkaError, type KafkaErrorFields, type KafkaErrorOptions } from './errors.ts';
 export {
   createFastProducer,

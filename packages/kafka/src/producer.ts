@@ -9,7 +9,7 @@ export type ProducedRecord = {
   value: Buffer | string | null;
   /** explicit partition; else the default partitioner's choice for the key (see javaPartition) */
   partition?: number;
-  headers?: Record<string, Buffer | string>;
+  headers?: Record<string, Buffer | string | (Buffer | string)[]>;
 };
 
 /** Where one send's records went: the first offset given to each partition's records. */
@@ -24,6 +24,8 @@ export type RecordProducer = {
 export type RecordProducerOptions = {
   /** 1: a request acknowledged has offsets after those of every request acknowledged before it */
   maxInFlightRequests?: number;
+  /** the broker drops a retried request's duplicate (kafkajs requires maxInFlightRequests 1) */
+  idempotent?: boolean;
 };
 
 /** A connected producer. */
@@ -37,6 +39,7 @@ export async function createProducer(
     ...(opts.maxInFlightRequests === undefined
       ? {}
       : { maxInFlightRequests: opts.maxInFlightRequests }),
+    ...(opts.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {}),
   });
   await producer.connect();
   return {

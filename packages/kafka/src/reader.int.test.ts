@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createTestTopic, groupName, testSettings } from '../test/helpers.ts';
 import { createKafka, withAdmin } from './client.ts';
-import { createDlqProducer } from './dlq.ts';
 import { KafkaError } from './errors.ts';
 import { readGroupOffsets } from './offsets.ts';
 import { createProducer } from './producer.ts';
@@ -75,23 +74,30 @@ describe('readToHighWatermark (real broker)', () => {
     const groupId = groupName();
     const kafka = createKafka(testSettings());
     const record = (v: string) => ({ key: v, value: Buffer.from(v), headers: {} });
-    let abortNext = false;
-    const dlq = createDlqProducer(kafka, {
+    // a transactional producer as a source topic's writer may use one: records and offsets
+    const txProducer = kafka.producer({
       transactionalId: `test-${randomUUID()}`,
-      beforeCommit: () => {
-        if (abortNext) throw new Error('killed before the commit');
-      },
+      idempotent: true,
+      maxInFlightRequests: 1,
     });
-    await dlq.connect();
-    onTestFinished(() => dlq.disconnect());
-    const at = (offset: string) => ({ groupId, topic: source, partition: 0, offset });
-    await dlq.sendWithOffset(topic, [[record('a'), record('b')], [record('c')]], at('3'));
-    abortNext = true;
-    await expect(dlq.sendWithOffset(topic, [[record('x'), record('y')]], at('5'))).rejects.toThrow(
-      /killed/,
-    );
-    abortNext = false;
-    await dlq.sendWithOffset(topic, [[record('d')]], at('6'));
+    await txProducer.connect();
+    onTestFinished(() => txProducer.disconnect());
+    const transact = async (
+      sends: ReturnType<typeof record>[][],
+      offset: string,
+      abort = false,
+    ) => {
+      const txn = await txProducer.transaction();
+      for (const messages of sends) await txn.send({ topic, acks: -1, messages });
+      await txn.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: source, partitions: [{ partition: 0, offset }] }],
+      });
+      await (abort ? txn.abort() : txn.commit());
+    };
+    await transact([[record('a'), record('b')], [record('c')]], '3');
+    await transact([[record('x'), record('y')]], '5', true);
+    await transact([[record('d')]], '6');
 
     const committed = await readToHighWatermark(testSettings(), topic, { timeoutMs: 20_000 });
     expect(committed.map((r) => r.value?.toString()).sort()).toEqual(['a', 'b', 'c', 'd']);
