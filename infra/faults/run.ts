@@ -7,13 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readVariables } from '@orders/config';
 import { runConfigAbuse } from './src/config-abuse.ts';
 import { runHttpAbuse } from './src/http-abuse.ts';
 import { renderReport } from './src/report.ts';
 import { runSuite } from './src/run-suite.ts';
 import { readRunSettings } from './src/settings.ts';
-
-process.removeAllListeners('warning'); // kafkajs 2.2.4's harmless TimeoutNegativeWarning on Node 24
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const settings = (() => {
@@ -59,7 +58,10 @@ try {
     signal: stop.signal,
     async afterChecks(port, env, uids) {
       log('HTTP abuse (traversal, odd keys, methods, bodies, 1,000 concurrent, slowloris)');
-      const headersTimeoutMs = Number(env.SERVER_HEADERS_TIMEOUT_MS ?? 10_000);
+      // the header timeout ingest runs with, by its own rule and default (@orders/config)
+      const server = readVariables(env, ['SERVER_HEADERS_TIMEOUT_MS']);
+      if (!server.ok) throw server.error;
+      const headersTimeoutMs = server.values.SERVER_HEADERS_TIMEOUT_MS;
       const http = await runHttpAbuse({ port, present: uids, headersTimeoutMs });
       log(`HTTP abuse: ${http.failures.length === 0 ? 'ok' : http.failures.join('; ')}`);
       log('config abuse (each variable set to a bad value)');
