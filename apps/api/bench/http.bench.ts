@@ -10,8 +10,6 @@
 //        --rounds N (9)
 //        --routers (also measure the API with hono's SmartRouter, LinearRouter and TrieRouter)
 //        --no-flags (also measure the API without the product's Node flags, see productNodeFlags)
-//        --prom-client (also measure the API with its metrics on prom-client, by uid and by id, and
-//        its CPU per request over ours, paired by round; temporary, see packages/metrics/README.md)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -28,7 +26,6 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '9' },
     routers: { type: 'boolean', default: false },
     'no-flags': { type: 'boolean', default: false },
-    'prom-client': { type: 'boolean', default: false },
   },
 });
 const ORDERS = Number(flags.orders);
@@ -154,9 +151,6 @@ try {
     ...(flags.routers
       ? ['smart', 'linear', 'trie'].map((r) => startServer(`api-${r}`, ['hono', String(ORDERS), r]))
       : []),
-    ...(flags['prom-client']
-      ? [startServer('api-prom-client', ['hono-prom-client', String(ORDERS), 'regexp'])]
-      : []),
     ...(flags['no-flags']
       ? [startServer('api-no-flags', ['hono', String(ORDERS), 'regexp'], [])]
       : []),
@@ -188,8 +182,7 @@ try {
     for (const key of ['uid', 'id'] as const) {
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const server of order) {
-        const byId = server === bare || server === api || server.name === 'api-prom-client';
-        if (key === 'id' && !byId) continue;
+        if (key === 'id' && server !== bare && server !== api) continue;
         record(`${server.name} ${key}`, await measure(server, keys[key]));
       }
     }
@@ -255,7 +248,6 @@ try {
     // variants of the API (--routers, --no-flags), by uid
     const variants: Record<string, unknown> = {};
     for (const server of servers.slice(2)) {
-      if (server.name === 'api-prom-client') continue;
       const s = summary(`${server.name} uid`);
       const ratio = pairedRatio(`${server.name} uid`, 'uid');
       const cpuRatio = cpuRatioOf(`${server.name} uid`, 'uid');
@@ -263,33 +255,6 @@ try {
       row(`${server.name} uid`, s, ratio, cpuRatio);
     }
     result.variants = variants;
-  }
-  if (flags['prom-client']) {
-    // prom-client's CPU per request over ours: the median over rounds of the two windows' ratio
-    // in the same round (adjacent windows, ABBA), so the machine's drift cancels
-    const promClient: Record<string, unknown> = {};
-    for (const key of ['uid', 'id'] as const) {
-      const ours = runs.get(`api ${key}`) ?? [];
-      const theirs = runs.get(`api-prom-client ${key}`) ?? [];
-      const paired = round3(median(theirs.map((f, i) => f.cpuUs / (ours[i]?.cpuUs ?? Number.NaN))));
-      const s = summary(`api-prom-client ${key}`);
-      promClient[`by_${key}`] = {
-        ...s,
-        ratio: pairedRatio(`api-prom-client ${key}`, key),
-        cpuRatio: cpuRatioOf(`api-prom-client ${key}`, key),
-        cpuOverOurs: paired,
-      };
-      row(
-        `api-prom-client ${key}`,
-        s,
-        pairedRatio(`api-prom-client ${key}`, key),
-        cpuRatioOf(`api-prom-client ${key}`, key),
-      );
-      process.stdout.write(
-        `prom-client ${key}: CPU per request ${paired}x ours (median of ${theirs.length} paired rounds; +${round3((paired - 1) * 100)} %)\n`,
-      );
-    }
-    result.promClient = promClient;
   }
   const byUid = result.by_uid as { ratio: number; api: { p99Ms: number } };
   const byId = result.by_id as { ratio: number; api: { p99Ms: number } };

@@ -1,5 +1,4 @@
-// A server process for bench/http.bench.ts: `node bench/server.ts <bare|hono|hono-prom-client>
-// <orders> [router]` (`hono-prom-client`: the API with its metrics on prom-client, temporary).
+// A server process for bench/http.bench.ts: `node bench/server.ts <bare|hono> <orders> [router]`.
 // It fills memory with the benchmark's orders, listens on a free port of 127.0.0.1 and reports the
 // port over IPC. `bare` is the ceiling: node:http answering the same bytes and headers from a Map.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,7 +12,6 @@ import { SmartRouter } from 'hono/router/smart-router';
 import { TrieRouter } from 'hono/router/trie-router';
 import { createApiMetrics, createApp, serverOptions } from '../src/index.ts';
 import { benchOrders, benchUids } from './fixtures.ts';
-import { createPromClientRegistry } from './prom-client-registry.ts';
 
 const [kind = 'hono', countText = '100000', router = 'regexp'] = process.argv.slice(2);
 const orders = benchOrders(benchUids(Number(countText)));
@@ -75,9 +73,7 @@ function listenHono(): Promise<number> {
         recent: async () => [],
       },
       readiness: () => ({ ready: true, reasons: [] }),
-      metrics: createApiMetrics(
-        kind === 'hono-prom-client' ? { registry: createPromClientRegistry() } : {},
-      ),
+      metrics: createApiMetrics(),
       getOrderById: true,
     },
     { router: routers[router as keyof typeof routers] },

@@ -1,6 +1,15 @@
-export { Counter, CounterChild } from './counter.ts';
-export type { CollectSet, MetricOptions, MetricType } from './family.ts';
-export { Gauge, GaugeChild } from './gauge.ts';
-export { Histogram, HistogramChild, type HistogramOptions } from './histogram.ts';
 export { registerProcessMetrics } from './process.ts';
-export { createRegistry, PROMETHEUS_CONTENT_TYPE, type Registry } from './registry.ts';
+export {
+  type CollectSet,
+  type Counter,
+  type CounterChild,
+  createRegistry,
+  type Gauge,
+  type GaugeChild,
+  type Histogram,
+  type HistogramChild,
+  type HistogramOptions,
+  type MetricOptions,
+  PROMETHEUS_CONTENT_TYPE,
+  type Registry,
+} from './registry.ts';

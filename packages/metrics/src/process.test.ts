@@ -4,10 +4,10 @@ import { registerProcessMetrics } from './process.ts';
 import { createRegistry } from './registry.ts';
 
 describe('registerProcessMetrics', () => {
-  it('reads the start time once and the memory figures at every scrape', () => {
+  it('reads the start time once and the memory figures at every scrape', async () => {
     const registry = createRegistry();
     registerProcessMetrics(registry, { now: () => 1_700_000_000_500 });
-    const parsed = parsePrometheusText(registry.render());
+    const parsed = parsePrometheusText(await registry.render());
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const value = (name: string) => parsed.families.get(name)?.samples[0]?.value;
     expect(value('process_start_time_seconds')).toBe(1_700_000_000.5);

@@ -1,4 +1,4 @@
-import { LABEL_NAME, METRIC_NAME } from '../src/format.ts';
+import { LABEL_NAME, METRIC_NAME } from '../src/names.ts';
 
 // A strict reader of the Prometheus text format 0.0.4, so tests (ours and the ingest app's) check
 // what a scraper would accept rather than looking for substrings.

@@ -15,7 +15,7 @@ describe('GET /metrics', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const text = await res.text();
-    expect(text).toBe(registry.render());
+    expect(text).toBe(await registry.render());
     const parsed = parsePrometheusText(text);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     expect(parsed.families.get('a_total')?.samples.map((s) => s.value)).toEqual([3]);

@@ -6,8 +6,8 @@ import type { Route } from './route.ts';
 export function metricsRoute(registry: Registry): Route {
   return {
     path: '/metrics',
-    handler: () =>
-      new Response(registry.render(), {
+    handler: async () =>
+      new Response(await registry.render(), {
         status: 200,
         headers: {
           'content-type': PROMETHEUS_CONTENT_TYPE,
