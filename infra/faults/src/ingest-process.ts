@@ -1,8 +1,8 @@
 // The ingest service as a child process the suite owns: spawned from this process (so its pid is
 // ours), its JSON log kept in a file, and every exit classified as caused by the suite or not.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { type NodeChild, startNodeChild } from '@orders/infra';
 
 export type ExitRecord = {
   pid: number;
@@ -41,7 +41,7 @@ export type IngestProcessOptions = {
 };
 
 export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
-  let child: ChildProcess | undefined;
+  let child: NodeChild | undefined;
   let expected: string | undefined;
   let exitWaiter: ((r: ExitRecord) => void) | undefined;
   let generation = 0;
@@ -50,9 +50,9 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
   const lines: Record<string, unknown>[] = [];
   let log: WriteStream | undefined;
 
-  function attach(c: ChildProcess): void {
+  function lineReader(): (chunk: Buffer) => void {
     let partial = '';
-    const onData = (chunk: Buffer) => {
+    return (chunk) => {
       log?.write(chunk);
       partial += chunk.toString('utf8');
       const parts = partial.split('\n');
@@ -66,16 +66,18 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
         }
       }
     };
-    c.stdout?.on('data', onData);
-    c.stderr?.on('data', onData);
-    c.on('exit', (code, signal) => {
-      const rec: ExitRecord = { pid: c.pid ?? -1, at: Date.now(), code, signal, cause: expected };
-      exits.push(rec);
-      expected = undefined;
-      if (child === c) child = undefined;
-      exitWaiter?.(rec);
-      exitWaiter = undefined;
-    });
+  }
+
+  function onExit(
+    c: NodeChild,
+    exit: { pid: number; code: number | null; signal: NodeJS.Signals | null },
+  ): void {
+    const rec: ExitRecord = { ...exit, at: Date.now(), cause: expected };
+    exits.push(rec);
+    expected = undefined;
+    if (child === c) child = undefined;
+    exitWaiter?.(rec);
+    exitWaiter = undefined;
   }
 
   const waitExit = (timeoutMs: number) =>
@@ -104,13 +106,14 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
       const env = { ...o.env, ...extraEnv };
       const crash = Object.keys(env).some((k) => k.startsWith('ORDERS_TEST_CRASH_'));
       const entry = crash ? 'apps/ingest/test/crash-main.ts' : 'apps/ingest/src/main.ts';
-      const c = spawn(o.nodePath, [join(o.repoRoot, entry)], {
+      const c = startNodeChild(join(o.repoRoot, entry), {
+        env,
         cwd: o.logDir,
-        env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        nodePath: o.nodePath,
+        onOutput: lineReader(),
       });
       child = c;
-      attach(c);
+      void c.exited.then((exit) => onExit(c, exit));
     },
     async signal(signal, cause) {
       const c = child;
@@ -124,10 +127,10 @@ export function createIngestProcess(o: IngestProcessOptions): IngestProcess {
       closed = true;
       const c = child;
       if (!c?.pid) return;
-      const done = new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        setTimeout(resolve, 5_000).unref();
-      });
+      const done = Promise.race([
+        c.exited,
+        new Promise((resolve) => setTimeout(resolve, 5_000).unref()),
+      ]);
       expected = cause;
       c.kill('SIGKILL');
       await done;

@@ -1,5 +1,11 @@
 export { infraDown } from './down.ts';
 export { InfraError, type InfraErrorCode } from './errors.ts';
+export {
+  type ChildExit,
+  type NodeChild,
+  type NodeChildOptions,
+  startNodeChild,
+} from './node-child.ts';
 export { type InfraSettings, readInfraSettings } from './settings.ts';
 export {
   createTestDatabase,
