@@ -3,18 +3,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createIngestProcess } from './ingest-process.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createIngestProcess, type IngestProcessOptions } from './ingest-process.ts';
 import { isRunning } from './servers.ts';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+/** A repository holding only the stand-in main.ts; removed when the test finishes. */
 function fakeRepo(): string {
   const root = mkdtempSync(join(tmpdir(), 'faults-ingest-'));
-  dirs.push(root);
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'apps/ingest/src'), { recursive: true });
   // ignores SIGTERM like a stuck service would: only SIGKILL ends it
   writeFileSync(
@@ -24,10 +20,17 @@ function fakeRepo(): string {
   return root;
 }
 
+/** The supervisor under test, closed (its child SIGKILLed) when the test finishes, pass or fail. */
+function ingestProcess(o: IngestProcessOptions) {
+  const ingest = createIngestProcess(o);
+  onTestFinished(() => ingest.close('test finished'));
+  return ingest;
+}
+
 describe('createIngestProcess close()', () => {
   it('kills the running child, records the cause, and refuses any later start', async () => {
     const root = fakeRepo();
-    const ingest = createIngestProcess({
+    const ingest = ingestProcess({
       repoRoot: root,
       nodePath: process.execPath,
       env: {},
@@ -51,7 +54,7 @@ describe('createIngestProcess close()', () => {
 
   it('with nothing running it only closes', async () => {
     const root = fakeRepo();
-    const ingest = createIngestProcess({
+    const ingest = ingestProcess({
       repoRoot: root,
       nodePath: process.execPath,
       env: {},

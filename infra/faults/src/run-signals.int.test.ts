@@ -6,16 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isPortOpen } from '@orders/infra/servers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { isRunning } from './servers.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const runTs = resolve(import.meta.dirname, '../run.ts');
-const homes: string[] = [];
-
-afterEach(() => {
-  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
 
 async function freePorts(): Promise<{ kafkaPort: number; pgPort: number }> {
   const free = async (port: number) => !(await isPortOpen('127.0.0.1', port, 300));
@@ -40,7 +35,6 @@ type Suite = {
 
 async function startSuite(): Promise<Suite> {
   const home = join(repoRoot, '.infra', `faults-test-${randomUUID()}`);
-  homes.push(home);
   const { kafkaPort, pgPort } = await freePorts();
   const report = join(home, 'report.md');
   const child = spawn(process.execPath, [runTs], {
@@ -66,6 +60,15 @@ async function startSuite(): Promise<Suite> {
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.on('exit', (code, signal) => r({ code, signal })),
   );
+  // the test owns the suite: stopped (SIGTERM, which stops its servers and ingest) if the test left
+  // it running, then its home removed, pass or fail
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exit;
+    }
+    rmSync(home, { recursive: true, force: true });
+  }, 60_000);
   return {
     child,
     home,
