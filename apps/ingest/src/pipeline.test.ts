@@ -276,7 +276,9 @@ describe('pipeline.processBatch', () => {
     expect(t.store.getByUid('a')).toBeUndefined();
     expect(t.store.getByUid('c')).toBeDefined();
     expect(t.metrics.snapshot().redelivered).toBe(2);
-    expect(await t.metrics.registry.render()).toContain('orders_redelivered_total{partition="0"} 2');
+    expect(await t.metrics.registry.render()).toContain(
+      'orders_redelivered_total{partition="0"} 2',
+    );
     // a batch wholly below it: resolved, nothing written
     const again = setup({ stored: new Map([[0, '100']]) });
     await again.pipeline.processBatch(fakeBatch(values, again.calls));
