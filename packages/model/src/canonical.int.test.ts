@@ -1,12 +1,13 @@
 // The served bytes must not change across a restart: an order stored as JSONB (which reorders keys
 // and normalises numbers) and read back must give the same canonical bytes. Real PostgreSQL.
 import { createTestDatabase, type TestDatabase } from '@orders/infra';
+import { seededRandom } from '@orders/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson, encodeOrder } from './canonical.ts';
 import { decodeOrder } from './decode.ts';
 import { ORDER_LIMITS } from './limits.ts';
-import { sampleJson, sampleOrder, seededRandom, shuffleKeys } from './testing.ts';
+import { sampleJson, sampleOrder, shuffleKeys } from './testing.ts';
 import { validateOrder } from './validate.ts';
 
 let db: TestDatabase;

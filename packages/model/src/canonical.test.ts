@@ -1,7 +1,8 @@
+import { seededRandom } from '@orders/testing';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, compareCodePoints, encodeOrder } from './canonical.ts';
 import type { Order } from './order.ts';
-import { sampleJson, sampleOrder, seededRandom, shuffleKeys } from './testing.ts';
+import { sampleJson, sampleOrder, shuffleKeys } from './testing.ts';
 import { validateOrder } from './validate.ts';
 
 function valid(input: unknown): Order {

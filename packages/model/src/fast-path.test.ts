@@ -1,13 +1,14 @@
 // The fast paths (isCleanJson, the compiled schema, decode's text hints, decodeAndEncodeOrder's
 // byte reuse) must answer exactly as the full checks they skip: compared on the same inputs.
 
+import { seededRandom } from '@orders/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { encodeOrder } from './canonical.ts';
 import { checkJson, isCleanJson } from './check-json.ts';
 import { decodeAndEncodeOrder, decodeOrder } from './decode.ts';
 import { orderSchema } from './order.ts';
-import { garbage, sampleJson, sampleOrder, seededRandom, shuffleKeys } from './testing.ts';
+import { garbage, sampleJson, sampleOrder, shuffleKeys } from './testing.ts';
 import { validateChecked, validateOrder } from './validate.ts';
 
 const PATHS = [

@@ -1,6 +1,6 @@
 // Test-only helpers, `@orders/model/testing` (not in the package's main export): the sample order
-// (the one copy of fixtures/order-sample.json every package's tests build on), random inputs for
-// the model's fuzz tests, and their seeded source.
+// (the one copy of fixtures/order-sample.json every package's tests build on) and random inputs for
+// the model's fuzz tests (seeded by @orders/testing's seededRandom).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,9 +19,6 @@ export function sampleJson(): string {
 export function sampleBytes(): Buffer {
   return Buffer.from(sampleText, 'utf8');
 }
-
-// the model's fuzz tests take their seeded source from here with the inputs it feeds
-export { seededRandom } from '@orders/testing';
 
 /** The same value with every object's keys in a random order (arrays keep their order). */
 export function shuffleKeys<T>(value: T, random: () => number): T {

@@ -1,7 +1,8 @@
+import { seededRandom } from '@orders/testing';
 import { describe, expect, it } from 'vitest';
 import { ORDER_LIMITS } from './limits.ts';
 import { PROBLEM_CODES, type Problem } from './problem.ts';
-import { garbage, sampleJson, sampleOrder, seededRandom } from './testing.ts';
+import { garbage, sampleJson, sampleOrder } from './testing.ts';
 import { validateOrder } from './validate.ts';
 
 function problemsOf(input: unknown): Problem[] {
