@@ -2,19 +2,8 @@
 // the load generator knows the keys without receiving 100,000 orders from the server process.
 import { encodeOrder, type Order, validateOrder } from '@orders/model';
 import type { StoredOrder } from '@orders/store';
+import { seededRandom } from '@orders/testing';
 import { sampleOrder } from '../src/test/orders.ts';
-
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -62,8 +62,7 @@ function productNodeFlags(): string[] {
       `apps/ingest start script is not 'node [flags] src/main.ts': ${words.join(' ')}`,
     );
   }
-  // runtime flags only: the .env the script loads is configuration the bench's servers do not read
-  return words.slice(1, -1).filter((flag) => !flag.startsWith('--env-file'));
+  return words.slice(1, -1);
 }
 const NODE_FLAGS = productNodeFlags();
 

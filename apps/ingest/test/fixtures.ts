@@ -1,18 +1,12 @@
-// Orders and raw messages for tests, built from the shared sample.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// Orders and raw messages for tests, built from the shared sample (@orders/model/testing).
+import { sampleOrder as modelSample } from '@orders/model/testing';
 
-const samplePath = createRequire(import.meta.url).resolve(
-  '@orders/model/fixtures/order-sample.json',
-);
-let sample: Record<string, unknown> | undefined;
 // one timestamp per test process: the same uid built twice gives the same bytes, and it is recent
 // enough never to be expired from memory
 const CREATED = new Date().toISOString();
 
 export function sampleOrder(): Record<string, unknown> {
-  sample ??= JSON.parse(readFileSync(samplePath, 'utf8')) as Record<string, unknown>;
-  return structuredClone(sample);
+  return modelSample() as Record<string, unknown>;
 }
 
 /** A valid order with its own uid; `extra` fields are merged at the top level. */

@@ -3,7 +3,6 @@
 // (`node src/main.ts`) when it must be killed with SIGKILL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@orders/config';
 import { createTestDatabase, createTestTopic } from '@orders/infra';
@@ -17,6 +16,7 @@ import {
   readToHighWatermark,
   withAdmin,
 } from '@orders/kafka';
+import { freePort, waitFor as pollUntil } from '@orders/testing';
 import pg from 'pg';
 import { afterEach } from 'vitest';
 import { createIngest, type Ingest } from '../src/ingest.ts';
@@ -235,31 +235,21 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
   return child;
 }
 
+/** @orders/testing's waitFor with this harness's positional arguments (its 60 call sites). */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
   everyMs = 100,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
+  await pollUntil(async () => (await check()) || undefined, {
+    timeoutMs,
+    what,
+    intervalMs: everyMs,
   });
 }
+
+export { freePort };
 
 export function kafka(brokers: string[]): KafkaSettings {
   return { clientId: 'ingest-test', brokers };

@@ -1,4 +1,4 @@
-// Backlogs that are mostly invalid, against the real broker's limits (issue 17): every invalid
+// Backlogs that are mostly invalid, against the real broker's limits: every invalid
 // message becomes a letter exactly once, and no partition stops, its own or another.
 
 import { DLQ_HEADERS } from '@orders/kafka';

@@ -1,7 +1,7 @@
 // The API's read-through over this app's reader and a real PostgreSQL: a crowd of concurrent
 // requests for orders in memory, only in PostgreSQL, and nowhere, by uid and by id, while batches
-// are being written — no 5xx, every answer right (issue 6: "1,000 concurrent requests for present
-// and missing orders").
+// are being written — no 5xx, every answer right (1,000 concurrent requests for present and
+// missing orders).
 import { Agent, request } from 'node:http';
 import {
   type ApiDeps,
