@@ -6,30 +6,24 @@ import type { Config } from '@orders/config';
 import {
   createGroupConsumer,
   createKafka,
-  createProducer,
   ensureTopics,
   type GroupConsumer,
   type KafkaSettings,
-  type RecordProducer,
-  readTopicLimits,
-  withAdmin,
 } from '@orders/kafka';
 import { createRegistry, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
-import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
+import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
-import { createLedgerRepo } from './ledger-repo.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
 import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOffsetsRepo } from './offsets-repo.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
-import { createOutbox, type Outbox } from './outbox.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
-import { createPositions } from './positions.ts';
+import { createPositions, lagFromPostgres } from './positions.ts';
 import { createPostgresProbe } from './postgres-probe.ts';
 import { readiness } from './readiness.ts';
 
@@ -122,8 +116,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
 
   let http: HttpServer | undefined;
   let consumer: GroupConsumer | undefined;
-  let producer: RecordProducer | undefined;
-  let outbox: Outbox | undefined;
+  let deadLetters: DeadLetterTopic | undefined;
   let pipeline: Pipeline | undefined;
   const timers: NodeJS.Timeout[] = [];
   let demo: DemoProducer | undefined;
@@ -214,43 +207,22 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     });
     if (created.created.length > 0) logger.info('created topics', { topics: created.created });
     checkNotStopping();
-    const readDlqLimits = () =>
-      withAdmin(kafka, (admin) => readTopicLimits(admin, config.kafka.dlqTopic));
-    const dlqLimits = await readLimitsOrDefault(readDlqLimits, config.kafka.dlqTopic, logger);
-    checkNotStopping();
-
-    // The ledger keeps values up to what the DLQ topic can carry (at least KAFKA_MAX_BYTES, so
-    // any value that could pass fits whole): letters on the topic are the original bytes, as before.
-    const ledger = createLedgerRepo(db, {
-      valueCap: Math.max(config.kafka.maxMessageBytes, dlqLimits.maxMessageBytes),
-    });
-    // the dead-letter topic, fed from the ledger (outbox.ts): idempotent, acks=all
-    const dlqProducer = await createProducer(kafka, { idempotent: true });
-    producer = dlqProducer;
-    checkNotStopping();
-    const sink = createDeadLetterSink({
-      send: async (topic, sends) => {
-        for (const records of sends) await dlqProducer.send(topic, records);
-      },
-      topic: config.kafka.dlqTopic,
-      limits: dlqLimits,
-      readLimits: readDlqLimits,
+    const letters = await startDeadLetterTopic({
+      kafka,
+      db,
+      config,
+      owned: () => state.partitions,
+      metrics,
       logger,
+      ...(deps.afterDlqPublish ? { afterPublish: deps.afterDlqPublish } : {}),
     });
-    const box = createOutbox({
-      ledger,
-      sink,
-      owned: () => state.partitions.map((partition) => ({ topic: config.kafka.topic, partition })),
-      logger,
-      onPublished: metrics.deadLetters,
-      afterPublish: deps.afterDlqPublish,
-    });
-    outbox = box;
+    deadLetters = letters;
+    checkNotStopping();
     pipeline = createPipeline({
       db,
       repo,
       offsets,
-      ledger,
+      ledger: letters.ledger,
       positions,
       groupId: config.kafka.groupId,
       store,
@@ -259,7 +231,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       maxMessageBytes: config.kafka.maxMessageBytes,
       upsertChunk: config.ingest.batchSize,
       afterCommit: deps.afterCommit,
-      onLetters: box.wake,
+      onLetters: letters.outbox.wake,
     });
     const p = pipeline;
     consumer = createGroupConsumer({
@@ -288,7 +260,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         p.resetDegraded();
         consumer?.resumeAll();
         // letters of partitions new to this instance that their previous owner had not published
-        outbox?.wake();
+        deadLetters?.outbox.wake();
         joinedOnce();
       },
       onCrash: () => {
@@ -329,7 +301,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       const c = consumer;
       timers.push(
         setInterval(() => {
-          lagFromPostgres(c).then(metrics.lag, (err) =>
+          lagFromPostgres(c, offsets, config.kafka, state.partitions).then(metrics.lag, (err) =>
             logger.debug('lag sample failed', errorFields(err)),
           );
         }, lagEvery),
@@ -340,24 +312,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (config.ingest.writeExamples) {
       demo = startDemoProducer({ topic: config.kafka.topic, env: deps.env ?? process.env, logger });
     }
-  }
-
-  // The owned partitions' lag from PostgreSQL's positions (what a restart resumes from); a
-  // partition without one yet from the group's committed offset, else the log start.
-  async function lagFromPostgres(c: GroupConsumer) {
-    const owned = state.partitions;
-    if (owned.length === 0) return [];
-    const [ends, stored] = await Promise.all([
-      c.fetchOffsets(),
-      offsets.read(config.kafka.groupId, config.kafka.topic, owned),
-    ]);
-    return ends
-      .filter((e) => owned.includes(e.partition))
-      .map((e) => {
-        const s = stored.get(e.partition);
-        const from = s !== undefined ? BigInt(s) : e.committed >= 0n ? e.committed : e.low;
-        return { partition: e.partition, lag: Number(e.high > from ? e.high - from : 0n) };
-      });
   }
 
   async function stop(deadlineMs = 10_000): Promise<void> {
@@ -380,8 +334,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits
     if (consumer)
       await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));
-    if (outbox) await outbox.stop();
-    if (producer) await producer.close().catch(() => {});
+    if (deadLetters) await deadLetters.stop();
     // 2. HTTP, idle keep-alive sockets included
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it

@@ -3,6 +3,7 @@
 // (the consumer seeks each partition there), and moved by each batch this member commits. A batch
 // only commits from the value known here (offsets-repo.ts advance), so a member whose knowledge
 // is stale (a zombie, or one that lost a race) writes nothing.
+import type { GroupConsumer } from '@orders/kafka';
 import type { OffsetsRepo } from './offsets-repo.ts';
 
 export type Positions = {
@@ -54,4 +55,28 @@ export function createPositions(o: {
       known.delete(partition);
     },
   };
+}
+
+/**
+ * The owned partitions' lag from PostgreSQL's positions (what a restart resumes from); a partition
+ * without one yet from the group's committed offset, else the log start.
+ */
+export async function lagFromPostgres(
+  consumer: Pick<GroupConsumer, 'fetchOffsets'>,
+  offsets: Pick<OffsetsRepo, 'read'>,
+  at: { groupId: string; topic: string },
+  owned: number[],
+): Promise<{ partition: number; lag: number }[]> {
+  if (owned.length === 0) return [];
+  const [ends, stored] = await Promise.all([
+    consumer.fetchOffsets(),
+    offsets.read(at.groupId, at.topic, owned),
+  ]);
+  return ends
+    .filter((e) => owned.includes(e.partition))
+    .map((e) => {
+      const s = stored.get(e.partition);
+      const from = s !== undefined ? BigInt(s) : e.committed >= 0n ? e.committed : e.low;
+      return { partition: e.partition, lag: Number(e.high > from ? e.high - from : 0n) };
+    });
 }

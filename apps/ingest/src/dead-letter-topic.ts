@@ -1,0 +1,65 @@
+// The dead-letter side of ingest, wired: the ledger (in PostgreSQL, written by the batches), and
+// the topic fed from it by the outbox through an idempotent producer, letters fitted to the limit
+// the DLQ topic really has.
+import type { Config } from '@orders/config';
+import { createProducer, type KafkaClient, readTopicLimits, withAdmin } from '@orders/kafka';
+import type { Db } from './db.ts';
+import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
+import { createLedgerRepo, type LedgerRepo } from './ledger-repo.ts';
+import type { Logger } from './logger.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { createOutbox, type Outbox } from './outbox.ts';
+
+export type DeadLetterTopic = {
+  ledger: LedgerRepo;
+  outbox: Outbox;
+  /** the outbox first, then the producer */
+  stop(): Promise<void>;
+};
+
+export async function startDeadLetterTopic(o: {
+  kafka: KafkaClient;
+  db: Db;
+  config: Config;
+  /** the partitions this instance owns: it publishes their letters */
+  owned(): number[];
+  metrics: IngestMetrics;
+  logger: Logger;
+  afterPublish?(): void;
+}): Promise<DeadLetterTopic> {
+  const { kafka, config, logger } = o;
+  const topic = config.kafka.dlqTopic;
+  const readLimits = () => withAdmin(kafka, (admin) => readTopicLimits(admin, topic));
+  const limits = await readLimitsOrDefault(readLimits, topic, logger);
+  // The ledger keeps values up to what the DLQ topic can carry (at least KAFKA_MAX_BYTES, so any
+  // value that could pass fits whole): letters on the topic are the original bytes, as before.
+  const ledger = createLedgerRepo(o.db, {
+    valueCap: Math.max(config.kafka.maxMessageBytes, limits.maxMessageBytes),
+  });
+  const producer = await createProducer(kafka, { idempotent: true });
+  const sink = createDeadLetterSink({
+    send: async (to, sends) => {
+      for (const records of sends) await producer.send(to, records);
+    },
+    topic,
+    limits,
+    readLimits,
+    logger,
+  });
+  const outbox = createOutbox({
+    ledger,
+    sink,
+    owned: () => o.owned().map((partition) => ({ topic: config.kafka.topic, partition })),
+    logger,
+    onPublished: o.metrics.deadLetters,
+    ...(o.afterPublish ? { afterPublish: o.afterPublish } : {}),
+  });
+  return {
+    ledger,
+    outbox,
+    async stop() {
+      await outbox.stop();
+      await producer.close().catch(() => {});
+    },
+  };
+}
