@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Ack, check, compareServed, type DlqRecord, newestVersions } from './check.ts';
+import { type Ack, check, compareServed, type DlqRecord, newestVersions, sha256 } from './check.ts';
 
 const valid = (key: string, offset: number, canonical: string, partition = 0): Ack => ({
   type: 'valid',
@@ -90,6 +90,90 @@ describe('check', () => {
       distinctSourceOffsets: 1,
     });
     expect(result.dlq.perKind.empty).toEqual({ expected: 1, observed: 0 });
+  });
+});
+
+const keyed = (offset: number, reason: string, copies = 1): DlqRecord[] =>
+  Array.from({ length: copies }, () => ({
+    ...letter(offset, reason),
+    sourceTopic: 'orders',
+    key: `orders/1/${offset}`,
+    sourceKey: `bad-${offset}`,
+  }));
+const stored = [
+  { uid: 'a', body: 'A2' },
+  { uid: 'b', body: 'B1' },
+];
+
+describe('check: the topic at least once, the ledger exactly once', () => {
+  it('takes copies of one source offset under its coordinates key as a figure, not a failure', () => {
+    const dlq = [...keyed(0, 'not_json', 3), ...keyed(1, 'empty')];
+    const result = check({
+      acks,
+      rows: stored,
+      dlq,
+      ledger: keyed(0, 'not_json').concat(keyed(1, 'empty')),
+      topic: 'orders',
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.dlq).toMatchObject({
+      records: 4,
+      distinctSourceOffsets: 2,
+      repeatedCopies: 2,
+      sourceOffsetsWithCopies: 1,
+      maxCopies: 3,
+      keyMismatch: 0,
+    });
+    expect(result.ledger).toMatchObject({ rows: 2, distinctSourceOffsets: 2, repeatedCopies: 0 });
+  });
+
+  it('fails a copy keyed otherwise, or carrying another value or source key', () => {
+    const [first] = keyed(0, 'not_json') as [DlqRecord];
+    const dlq = [
+      { ...first, key: 'bad-0' },
+      { ...first, valueSha: 'other' },
+      { ...first, sourceKey: 'someone-else' },
+      ...keyed(1, 'empty'),
+    ];
+    const result = check({ acks, rows: stored, dlq, topic: 'orders' });
+    expect(result.dlq).toMatchObject({ keyMismatch: 1, contentMismatch: 2, missing: 0 });
+    expect(result.failures).toEqual([
+      '1 dead letters not keyed by their source coordinates',
+      '2 dead letters with another value or source key',
+    ]);
+    expect(result.ledger).toBeUndefined();
+  });
+
+  it('fails a ledger with two rows for one source offset, a missing one, or an unexplained one', () => {
+    const ledger = [
+      ...keyed(0, 'not_json', 2),
+      { ...keyed(9, 'empty')[0], valueSha: 'x' } as DlqRecord,
+    ];
+    const dlq = [...keyed(0, 'not_json'), ...keyed(1, 'empty')];
+    const result = check({ acks, rows: stored, dlq, ledger, topic: 'orders' });
+    expect(result.ledger).toMatchObject({
+      rows: 3,
+      missing: 1,
+      sourceOffsetsWithCopies: 1,
+      repeatedCopies: 1,
+      unexpected: 1,
+    });
+    expect(result.failures).toEqual([
+      '1 invalid messages without a ledger row',
+      '1 source offsets with more than one ledger row (1 extra)',
+      '1 unexplained ledger rows',
+    ]);
+  });
+
+  it('takes an empty value and a tombstone as the same content', () => {
+    const empty = { ...invalid(1, 'empty', 'empty'), valueSha: sha256('') };
+    const result = check({
+      acks: [empty],
+      rows: [],
+      dlq: [{ ...letter(1, 'empty'), valueSha: '' }],
+      ledger: [{ ...letter(1, 'empty'), valueSha: sha256('') }],
+    });
+    expect(result.failures).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-// Reading the outcome back: rows from PostgreSQL, dead letters from the DLQ topic, consumer-group
-// lag from admin offsets, figures from /metrics, and bodies from the API.
+// Reading the outcome back: rows and the dead-letter ledger from PostgreSQL, dead letters from the
+// DLQ topic, consumer-group lag from admin offsets, figures from /metrics, and bodies from the API.
 import {
   type Admin,
   createKafka,
@@ -9,7 +9,7 @@ import {
   readToHighWatermark,
 } from '@orders/kafka';
 import pg from 'pg';
-import { type DlqRecord, type StoredRow, sha256 } from './check.ts';
+import { type DlqRecord, type LedgerRow, type StoredRow, sha256 } from './check.ts';
 
 export async function readRows(connectionString: string): Promise<StoredRow[]> {
   const client = new pg.Client({ connectionString });
@@ -26,11 +26,10 @@ export async function readRows(connectionString: string): Promise<StoredRow[]> {
 }
 
 /**
- * Every committed record of the dead-letter topic, read from the beginning up to its end offsets,
- * read_committed: letters of an aborted transaction are never seen, and a transaction still open
- * ends the read at its first record (the last stable offset), so read once the writers are
- * stopped. Ingest's transactional letters make a partition's last offset a commit or abort marker:
- * the reader counts it (@orders/kafka readToHighWatermark).
+ * Every record of the dead-letter topic, read from the beginning up to its end offsets
+ * (read_committed, as downstream readers do; the outbox's producer is idempotent, not
+ * transactional). The topic holds each letter at least once, each copy keyed by its source's
+ * coordinates: the key and the source key header are kept for the checker to dedupe and match.
  */
 export async function readDlq(brokers: string[], topic: string): Promise<DlqRecord[]> {
   const records = await readToHighWatermark(
@@ -38,13 +37,101 @@ export async function readDlq(brokers: string[], topic: string): Promise<DlqReco
     topic,
     { isolation: 'read_committed', timeoutMs: 120_000 },
   );
-  return records.map((r) => ({
-    sourceTopic: r.headers[DLQ_HEADERS.topic] ?? '',
-    sourcePartition: Number(r.headers[DLQ_HEADERS.partition] ?? ''),
-    sourceOffset: r.headers[DLQ_HEADERS.offset] ?? '',
-    reason: r.headers[DLQ_HEADERS.reason] ?? '',
-    valueSha: sha256(r.value),
-  }));
+  return records.map((r) => {
+    const h = r.headers;
+    const cut = h[DLQ_HEADERS.valueTruncated] === 'true';
+    return {
+      sourceTopic: h[DLQ_HEADERS.topic] ?? '',
+      sourcePartition: Number(h[DLQ_HEADERS.partition] ?? ''),
+      sourceOffset: h[DLQ_HEADERS.offset] ?? '',
+      reason: h[DLQ_HEADERS.reason] ?? '',
+      // a letter cut to fit carries the whole value's digest
+      valueSha: cut ? (h[DLQ_HEADERS.valueSha256] ?? '') : sha256(r.value),
+      key: r.key === null ? null : r.key.toString('utf8'),
+      ...(h[DLQ_HEADERS.sourceKey] === undefined ? {} : { sourceKey: h[DLQ_HEADERS.sourceKey] }),
+    };
+  });
+}
+
+const withClient = async <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+};
+
+export type LedgerRead = {
+  rows: LedgerRow[];
+  /** rows the outbox has not marked published */
+  unpublished: number;
+};
+
+/**
+ * Every row of the dead-letter ledger (`dead_letters`), with the digest of the whole original
+ * value (the ledger keeps a too-large value cut, with the whole one's sha256).
+ */
+export async function readLedger(connectionString: string): Promise<LedgerRead> {
+  return withClient(connectionString, async (client) => {
+    const { rows } = await client.query<{
+      topic: string;
+      partition: number;
+      offset: string;
+      reason: string;
+      sha: string;
+      key: Buffer | null;
+      published: boolean;
+    }>(
+      `SELECT src_topic AS topic, src_partition AS partition, src_offset::text AS offset, reason,
+         CASE WHEN value IS NULL THEN '' WHEN value_truncated THEN value_sha256
+              ELSE encode(sha256(value), 'hex') END AS sha,
+         key, published_at IS NOT NULL AS published
+       FROM dead_letters ORDER BY id`,
+    );
+    return {
+      rows: rows.map((r) => ({
+        sourceTopic: r.topic,
+        sourcePartition: r.partition,
+        sourceOffset: r.offset,
+        reason: r.reason,
+        valueSha: r.sha,
+        ...(r.key === null ? {} : { sourceKey: r.key.toString('utf8') }),
+      })),
+      unpublished: rows.filter((r) => !r.published).length,
+    };
+  });
+}
+
+/**
+ * Polls the ledger until the outbox has published every row (published_at set): the dead-letter
+ * topic then holds every letter at least once. Resolves with the ms it took, undefined by the
+ * deadline; `left` tells how many were still unpublished at the last look.
+ */
+export async function outboxDrained(
+  connectionString: string,
+  timeoutMs: number,
+): Promise<{ ms: number | undefined; left: number | undefined }> {
+  const t = Date.now();
+  let left: number | undefined;
+  for (;;) {
+    left = await unpublishedLetters(connectionString).catch(() => left);
+    if (left === 0) return { ms: Date.now() - t, left };
+    if (Date.now() - t >= timeoutMs) return { ms: undefined, left };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Ledger rows the outbox has not published yet. */
+export async function unpublishedLetters(connectionString: string): Promise<number> {
+  return withClient(connectionString, async (client) => {
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dead_letters WHERE published_at IS NULL',
+    );
+    return rows[0]?.n ?? 0;
+  });
 }
 
 export type LagReader = {

@@ -4,16 +4,19 @@
 // valid order served, every invalid message one dead letter — and stop on SIGTERM.
 import { createTopicsWithLeaders, withAdmin } from '@orders/kafka';
 import { type AckProducer, startAckProducer } from './ack-producer.ts';
-import type { CheckResult, DlqRecord, ServedCheck } from './check.ts';
+import type { CheckResult, DlqRecord, LedgerRow, ServedCheck } from './check.ts';
 import type { ExitRecord, IngestProcess } from './ingest-process.ts';
 import {
   createLagReader,
   fetchAll,
   isReady,
   metricValue,
+  outboxDrained,
   readDlq,
+  readLedger,
   readRows,
   scrapeMetrics,
+  unpublishedLetters,
 } from './observe.ts';
 import {
   judgePoison,
@@ -44,12 +47,24 @@ export type PoisonResult = {
   produceMs: number;
   /** ingest's start → consumer lag 0 (undefined: not by the deadline) */
   drainMs: number | undefined;
+  /**
+   * lag 0 → every ledger row published to the DLQ topic by the outbox (undefined: not within the
+   * phase's deadline), and how many were left unpublished at lag 0's moment and at the end
+   */
+  outboxMs: number | undefined;
+  unpublishedAtLagZero: number | undefined;
   /** ingest's start → first /readyz 200 (undefined: never during the drain) */
   firstReadyMs: number | undefined;
   readyAtEnd: boolean;
   lagAtEnd: number | undefined;
   offsets: PartitionOffsets[];
   letterRecords: number;
+  /** ledger rows, and those the outbox had not marked published */
+  ledgerRows: number;
+  ledgerUnpublished: number;
+  /** orders_redelivered_total and orders_fenced_batches_total of the phase's ingest at the end */
+  redelivered: number;
+  fenced: number;
   check: CheckResult;
   served: ServedCheck;
   tooLargeLogLines: number;
@@ -171,6 +186,21 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       high: String(p.high),
     }));
 
+    // the topic is fed from the ledger after each commit: complete once the outbox caught up
+    const url = `postgres://${servers.pg.user}:${servers.pg.password}@${servers.pg.host}:${servers.pg.port}/${database}`;
+    let outboxMs: number | undefined;
+    let unpublishedAtLagZero: number | undefined;
+    if (drainMs !== undefined && ingest.running()) {
+      unpublishedAtLagZero = await unpublishedLetters(url).catch(() => undefined);
+      const outbox = await outboxDrained(url, Math.max(30_000, size.deadlineMs - drainMs));
+      outboxMs = outbox.ms;
+      log(
+        outboxMs === undefined
+          ? `poison backlog: the outbox left ${outbox.left} ledger rows unpublished`
+          : `poison backlog: every ledger row published ${s(outboxMs)} after lag 0 (${unpublishedAtLagZero} unpublished then)`,
+      );
+    }
+
     const validUids = plan.messages.filter((m) => m.type === 'valid').map((m) => m.key);
     const served = ingest.running() ? await fetchAll(ingest.port, validUids) : new Map();
     const readyAtEnd = ingest.running() && (await isReady(ingest.port));
@@ -180,9 +210,9 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
     });
     const lettersCut = metricValue(metrics, 'orders_dead_letters_cut_total');
     const unpublishable = metricValue(metrics, 'orders_dead_letters_unpublishable_total');
-    const rows = await readRows(
-      `postgres://${servers.pg.user}:${servers.pg.password}@${servers.pg.host}:${servers.pg.port}/${database}`,
-    );
+    const redelivered = metricValue(metrics, 'orders_redelivered_total');
+    const fenced = metricValue(metrics, 'orders_fenced_batches_total');
+    const rows = await readRows(url);
 
     // the DLQ is read once its writer is gone: no transaction of it can still be open
     let stop: PoisonResult['stop'] = 'not running';
@@ -207,6 +237,17 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       dlqReadError = (err as Error).message;
     }
 
+    let ledger: LedgerRow[] = [];
+    let ledgerUnpublished = 0;
+    let ledgerReadError: string | undefined;
+    try {
+      const read = await readLedger(url);
+      ledger = read.rows;
+      ledgerUnpublished = read.unpublished;
+    } catch (err) {
+      ledgerReadError = (err as Error).message;
+    }
+
     const verdict = judgePoison({
       topic,
       planned: plan.messages.length,
@@ -214,6 +255,9 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       unackedInvalidShas: producer.retriedInvalidShas,
       rows,
       letters,
+      ledger,
+      ...(ledgerReadError === undefined ? {} : { ledgerReadError }),
+      redelivered,
       served,
       drainMs,
       deadlineMs: size.deadlineMs,
@@ -224,6 +268,10 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       dlqReadError,
     });
     const failures = [...verdict.failures];
+    if (drainMs !== undefined && outboxMs === undefined)
+      failures.push(
+        `poison backlog: the outbox had not published every ledger row to the dead-letter topic ${s(Math.max(30_000, size.deadlineMs - drainMs))} after lag 0`,
+      );
     const exits = [...ingest.exits];
     const unasked = exits.filter((e) => e.cause === undefined);
     if (unasked.length > 0)
@@ -239,7 +287,7 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
 
     const c = verdict.check.dlq;
     log(
-      `poison backlog: letters ${c.distinctSourceOffsets}/${c.expected} (${letters.length} records, ${c.repeatedCopies} repeated, ${c.missing} missing, ${c.unexpected} unexplained); valid served ${verdict.served.compared - verdict.served.missing - verdict.served.mismatched}/${verdict.served.compared}; MESSAGE_TOO_LARGE in ${lines.length} log lines, ${dlqRetries} dead-letter retries`,
+      `poison backlog: letters ${c.distinctSourceOffsets}/${c.expected} (${letters.length} records, ${c.repeatedCopies} extra copies, ${c.missing} missing, ${c.unexpected} unexplained); ledger ${verdict.check.ledger?.distinctSourceOffsets ?? '?'}/${c.expected} (${ledger.length} rows); valid served ${verdict.served.compared - verdict.served.missing - verdict.served.mismatched}/${verdict.served.compared}; MESSAGE_TOO_LARGE in ${lines.length} log lines, ${dlqRetries} dead-letter retries`,
     );
     return {
       topic,
@@ -259,11 +307,17 @@ export async function runPoisonPhase(d: PoisonPhaseDeps): Promise<PoisonResult> 
       failedSends: producer.failedSends,
       produceMs,
       drainMs,
+      outboxMs,
+      unpublishedAtLagZero,
       firstReadyMs,
       readyAtEnd,
       lagAtEnd,
       offsets,
       letterRecords: letters.length,
+      ledgerRows: ledger.length,
+      ledgerUnpublished,
+      redelivered,
+      fenced,
       check: verdict.check,
       served: verdict.served,
       tooLargeLogLines: lines.length,

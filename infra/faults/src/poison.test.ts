@@ -158,14 +158,23 @@ const letter = (
   sourcePartition: partition,
   sourceOffset: offset,
   reason,
-  valueSha: '',
+  valueSha:
+    acks.find((a) => a.partition === partition && a.offset === offset)?.valueSha ?? 'unknown',
+  key: `${topic}/${partition}/${offset}`,
 });
+const threeLetters = () => [
+  letter(0, '0', 'empty'),
+  letter(0, '1', 'empty'),
+  letter(1, '0', 'not_json'),
+];
 const observed = (over: Partial<PoisonObservation> = {}): PoisonObservation => ({
   topic: 'poison',
   planned: 4,
   acks,
   rows: [{ uid: 'u1', body: '{"u":1}' }],
-  letters: [letter(0, '0', 'empty'), letter(0, '1', 'empty'), letter(1, '0', 'not_json')],
+  letters: threeLetters(),
+  ledger: threeLetters().map(({ key: _, ...row }) => row),
+  redelivered: 0,
   served: new Map([['u1', { status: 200, body: '{"u":1}' }]]),
   drainMs: 4_000,
   deadlineMs: 120_000,
@@ -208,7 +217,7 @@ describe('judgePoison', () => {
     ]);
   });
 
-  it('counts a second letter of one source offset as a repeat, not as found twice', () => {
+  it('takes a second copy of one source offset under its key as a figure, not as found twice', () => {
     const v = judgePoison(
       observed({
         letters: [
@@ -221,8 +230,33 @@ describe('judgePoison', () => {
     );
     expect(v.check.dlq).toMatchObject({ distinctSourceOffsets: 3, repeatedCopies: 1, missing: 0 });
     expect(v.check.dlq.perKind.tombstone).toEqual({ expected: 2, observed: 2 });
+    expect(v.failures).toEqual([]);
+  });
+
+  it('fails a letter keyed otherwise, a second ledger row of one source offset, and redeliveries', () => {
+    const [first, ...rest] = threeLetters() as [DlqRecord, ...DlqRecord[]];
+    const v = judgePoison(
+      observed({
+        letters: [{ ...first, key: 't0' }, ...rest],
+        ledger: [...observed().ledger, letter(0, '1', 'empty')],
+        redelivered: 7,
+      }),
+    );
+    expect(v.check.ledger).toMatchObject({ rows: 4, sourceOffsetsWithCopies: 1, missing: 0 });
     expect(v.failures).toEqual([
-      'poison backlog: 1 dead letters repeat a source offset already dead-lettered',
+      'poison backlog: 1 dead letters are not keyed by their source coordinates',
+      'poison backlog: 1 source offsets have more than one ledger row',
+      "poison backlog: 7 messages redelivered to the pipeline below PostgreSQL's stored offset",
+    ]);
+  });
+
+  it('fails a ledger that misses an invalid message or could not be read', () => {
+    const v = judgePoison(
+      observed({ ledger: observed().ledger.slice(1), ledgerReadError: 'connection refused' }),
+    );
+    expect(v.failures).toEqual([
+      'poison backlog: the dead-letter ledger could not be read: connection refused',
+      'poison backlog: 1 of 3 invalid messages have no ledger row',
     ]);
   });
 
@@ -230,6 +264,7 @@ describe('judgePoison', () => {
     const v = judgePoison(
       observed({
         letters: [],
+        ledger: [],
         rows: [],
         served: new Map([['u1', { status: 404, body: '' }]]),
         drainMs: undefined,
@@ -247,6 +282,7 @@ describe('judgePoison', () => {
       'poison backlog: 1 of 1 valid orders not served by the API',
       'poison backlog: 1 of 1 valid orders not in PostgreSQL',
       'poison backlog: 3 of 3 invalid messages have no dead letter (missing by source partition: p0 2 of 2, p1 1 of 1; by kind: tombstone 2 of 2, not-json 1 of 1)',
+      'poison backlog: 3 of 3 invalid messages have no ledger row',
     ]);
   });
 

@@ -22,6 +22,7 @@ import {
   check,
   compareServed,
   type DlqRecord,
+  type LedgerRow,
   newestVersions,
   type ServedCheck,
   type StoredRow,
@@ -238,6 +239,12 @@ export type PoisonObservation = {
   rows: StoredRow[];
   /** every committed record of the DLQ topic */
   letters: DlqRecord[];
+  /** every row of the dead-letter ledger in the phase's database */
+  ledger: LedgerRow[];
+  /** the ledger could not be read (then `ledger` is empty) */
+  ledgerReadError?: string;
+  /** orders_redelivered_total of the phase's ingest */
+  redelivered: number;
   /** GET /orders/:uid of every valid uid sent */
   served: Map<string, { status: number; body: string }>;
   /** ingest's start → lag 0; undefined: not by the deadline */
@@ -268,6 +275,7 @@ export function judgePoison(o: PoisonObservation): PoisonVerdict {
     acks: o.acks,
     rows: o.rows,
     dlq: o.letters,
+    ledger: o.ledger,
     unackedInvalidShas: o.unackedInvalidShas,
     topic: o.topic,
   });
@@ -315,9 +323,34 @@ export function judgePoison(o: PoisonObservation): PoisonVerdict {
       `${n(d.missing)} of ${n(d.expected)} invalid messages have no dead letter (missing by source partition: ${parts.join(', ')}; by kind: ${kinds.slice(0, 4).join(', ')}${more})${o.drainMs === undefined ? '' : hint}`,
     );
   }
-  if (d.repeatedCopies > 0)
-    fail(`${n(d.repeatedCopies)} dead letters repeat a source offset already dead-lettered`);
+  // the topic is at least once (copies of a source offset are a figure); each copy under its key
+  if (d.keyMismatch > 0)
+    fail(`${n(d.keyMismatch)} dead letters are not keyed by their source coordinates`);
   if (d.unexpected > 0) fail(`${n(d.unexpected)} dead letters match no invalid message sent`);
   if (d.reasonMismatch > 0) fail(`${n(d.reasonMismatch)} dead letters give a wrong x-dlq-reason`);
+  if (d.contentMismatch > 0)
+    fail(
+      `${n(d.contentMismatch)} dead letters carry another value or source key than the message sent`,
+    );
+  // the ledger is exactly once per source offset
+  if (o.ledgerReadError !== undefined)
+    fail(`the dead-letter ledger could not be read: ${o.ledgerReadError}`);
+  const l = c.ledger;
+  if (l) {
+    if (l.missing > 0)
+      fail(`${n(l.missing)} of ${n(l.expected)} invalid messages have no ledger row`);
+    if (l.sourceOffsetsWithCopies > 0)
+      fail(`${n(l.sourceOffsetsWithCopies)} source offsets have more than one ledger row`);
+    if (l.unexpected > 0) fail(`${n(l.unexpected)} ledger rows match no invalid message sent`);
+    if (l.reasonMismatch > 0) fail(`${n(l.reasonMismatch)} ledger rows give a wrong reason`);
+    if (l.contentMismatch > 0)
+      fail(
+        `${n(l.contentMismatch)} ledger rows hold another value or source key than the message sent`,
+      );
+  }
+  if (o.redelivered > 0)
+    fail(
+      `${n(o.redelivered)} messages redelivered to the pipeline below PostgreSQL's stored offset`,
+    );
   return { check: c, served, failures };
 }

@@ -81,21 +81,7 @@ export function renderReport(r: SuiteResult): string {
   row('unexpected rows (never acked)', c.unexpected, '0', c.unexpected === 0);
   row('orders stored', c.stored, String(c.ackedValidUids), c.stored === c.ackedValidUids);
   row('rows without their newest content', c.staleContent, '0', c.staleContent === 0);
-  row(
-    'dead letters: invalid messages present',
-    c.dlq.distinctSourceOffsets,
-    String(c.dlq.expected),
-    c.dlq.missing === 0,
-  );
-  row(
-    'dead letters: repeated copies of one source offset',
-    c.dlq.repeatedCopies,
-    '0',
-    c.dlq.repeatedCopies === 0,
-  );
-  row('dead letters: unexplained', c.dlq.unexpected, '0', c.dlq.unexpected === 0);
-  row('dead letters: wrong reason', c.dlq.reasonMismatch, '0', c.dlq.reasonMismatch === 0);
-  row('dead letters of unacked (retried) sends', c.dlq.fromUnackedSends, 'any', true);
+  letterRows(row, c);
   const mem = (label: string, m: SuiteResult['memoryAtEnd']) => {
     const pass =
       m.missing === 0 && m.mismatched === 0 && m.storeCount === m.rows && m.databaseLookups === 0;
@@ -108,6 +94,12 @@ export function renderReport(r: SuiteResult): string {
   };
   mem('end of run', r.memoryAtEnd);
   mem('after a restart', r.memoryAfterRestart);
+  row(
+    'outbox: every ledger row on the dead-letter topic, after lag 0',
+    ms(r.outboxAfterLagZeroMs),
+    '≤ 60 s',
+    r.outboxAfterLagZeroMs !== undefined,
+  );
   row(
     'lag 0 after the last fault',
     ms(r.lagZeroAfterLastFaultMs),
@@ -133,10 +125,12 @@ export function renderReport(r: SuiteResult): string {
   lines.push('');
   lines.push('### Dead letters per kind');
   lines.push('');
-  lines.push('| kind | sent | in DLQ |');
-  lines.push('|---|---:|---:|');
+  lines.push('| kind | sent | on the DLQ topic | in the ledger |');
+  lines.push('|---|---:|---:|---:|');
   for (const [k, f] of Object.entries(c.dlq.perKind).sort())
-    lines.push(`| ${k} | ${f.expected} | ${f.observed} |`);
+    lines.push(
+      `| ${k} | ${f.expected} | ${f.observed} | ${c.ledger?.perKind[k]?.observed ?? '?'} |`,
+    );
   lines.push('');
   lines.push('### Ingest process exits');
   lines.push('');
@@ -165,6 +159,65 @@ export function renderReport(r: SuiteResult): string {
   lines.push('');
   lines.push(...renderFindings());
   return lines.join('\n');
+}
+
+type Row = (name: string, value: number | string, want: string, pass: boolean) => void;
+
+/** The dead letters' rows: the topic at least once (deduped by key), the ledger exactly once. */
+function letterRows(row: Row, c: SuiteResult['check']): void {
+  const d = c.dlq;
+  row(
+    'dead-letter topic: invalid messages present at least once',
+    d.distinctSourceOffsets,
+    String(d.expected),
+    d.missing === 0,
+  );
+  row(
+    'dead-letter topic: copies not keyed `<topic>/<partition>/<offset>` of their source',
+    d.keyMismatch,
+    '0',
+    d.keyMismatch === 0,
+  );
+  row(
+    'dead-letter topic: source offsets with more than one copy (extra copies; a reader dedupes by key)',
+    `${d.sourceOffsetsWithCopies} (${d.repeatedCopies})`,
+    'any',
+    true,
+  );
+  row('dead-letter topic: unexplained letters', d.unexpected, '0', d.unexpected === 0);
+  row('dead-letter topic: wrong reason', d.reasonMismatch, '0', d.reasonMismatch === 0);
+  row(
+    'dead-letter topic: another value or source key than the message sent',
+    d.contentMismatch,
+    '0',
+    d.contentMismatch === 0,
+  );
+  row('dead-letter topic: letters of unacked (retried) sends', d.fromUnackedSends, 'any', true);
+  const l = c.ledger;
+  if (!l) {
+    row('dead-letter ledger', 'not read', 'read', false);
+    return;
+  }
+  row(
+    'ledger: invalid messages with a row',
+    l.distinctSourceOffsets,
+    String(l.expected),
+    l.missing === 0,
+  );
+  row(
+    'ledger rows per source offset > 1',
+    l.sourceOffsetsWithCopies,
+    '0',
+    l.sourceOffsetsWithCopies === 0,
+  );
+  row('ledger: unexplained rows', l.unexpected, '0', l.unexpected === 0);
+  row('ledger: wrong reason', l.reasonMismatch, '0', l.reasonMismatch === 0);
+  row(
+    'ledger: another value or source key than the message sent',
+    l.contentMismatch,
+    '0',
+    l.contentMismatch === 0,
+  );
 }
 
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
@@ -197,6 +250,12 @@ function renderPoison(lines: string[], r: SuiteResult): void {
     p.drainMs !== undefined,
   );
   row('consumer lag at the end', p.lagAtEnd ?? 'unknown', '0', p.lagAtEnd === 0);
+  row(
+    `outbox: every ledger row on the dead-letter topic, after lag 0 (${p.unpublishedAtLagZero ?? '?'} unpublished then)`,
+    ms(p.outboxMs),
+    `≤ ${ms(Math.max(30_000, p.size.deadlineMs - (p.drainMs ?? 0)))}`,
+    p.outboxMs !== undefined,
+  );
   const servedOk = p.served.compared - p.served.missing - p.served.mismatched;
   row(
     'valid orders served by the API, bytes as sent',
@@ -210,21 +269,13 @@ function renderPoison(lines: string[], r: SuiteResult): void {
     '0 / 0 / 0 / 0',
     c.lost + c.duplicateRows + c.unexpected + c.staleContent === 0,
   );
+  letterRows(row, c);
   row(
-    'dead letters: invalid messages with a letter',
-    c.dlq.distinctSourceOffsets,
-    String(c.dlq.expected),
-    c.dlq.missing === 0,
-  );
-  row('dead letters: missing', c.dlq.missing, '0', c.dlq.missing === 0);
-  row(
-    'dead letters: repeated copies of one source offset',
-    c.dlq.repeatedCopies,
+    'redelivered to the pipeline (`orders_redelivered_total`)',
+    p.redelivered,
     '0',
-    c.dlq.repeatedCopies === 0,
+    p.redelivered === 0,
   );
-  row('dead letters: unexplained', c.dlq.unexpected, '0', c.dlq.unexpected === 0);
-  row('dead letters: wrong reason', c.dlq.reasonMismatch, '0', c.dlq.reasonMismatch === 0);
   const last = p.exits.at(-1);
   const stopText =
     p.stop === 'exited'
@@ -240,7 +291,7 @@ function renderPoison(lines: string[], r: SuiteResult): void {
   );
   lines.push('');
   lines.push(
-    `Dead-letter records read (read_committed, from the beginning to the high watermarks) and matched to the backlog by their x-dlq-source-topic/partition/offset headers: ${p.letterRecords}. Ingest log lines naming MESSAGE_TOO_LARGE: ${p.tooLargeLogLines}; dead-letter sends retried (\`orders_ingest_retries_total{sink="dead_letters"}\`): ${p.dlqRetries}; letters cut to fit (\`orders_dead_letters_cut_total\`): ${p.lettersCut}; refused in every form (\`orders_dead_letters_unpublishable_total\`): ${p.unpublishable}. \`/readyz\` first answered 200 ${p.firstReadyMs === undefined ? 'never during the drain' : `${ms(p.firstReadyMs)} after the start`}, and ${p.readyAtEnd ? '200' : 'not 200'} at the end.`,
+    `Dead-letter records read (read_committed, from the beginning to the high watermarks) and matched to the backlog by their x-dlq-source-topic/partition/offset headers: ${p.letterRecords}; ledger rows: ${p.ledgerRows} (${p.ledgerUnpublished} not marked published when read); batches fenced: ${p.fenced}. Ingest log lines naming MESSAGE_TOO_LARGE: ${p.tooLargeLogLines}; dead-letter sends retried (\`orders_ingest_retries_total{sink="dead_letters"}\`): ${p.dlqRetries}; letters cut to fit (\`orders_dead_letters_cut_total\`): ${p.lettersCut}; refused in every form (\`orders_dead_letters_unpublishable_total\`): ${p.unpublishable}. \`/readyz\` first answered 200 ${p.firstReadyMs === undefined ? 'never during the drain' : `${ms(p.firstReadyMs)} after the start`}, and ${p.readyAtEnd ? '200' : 'not 200'} at the end.`,
   );
   if (p.tooLargeExample) {
     lines.push('');

@@ -14,9 +14,12 @@ import {
   createLagReader,
   fetchAll,
   isReady,
+  type LedgerRead,
   metricValue,
+  outboxDrained,
   pendingReplays,
   readDlq,
+  readLedger,
   readRows,
   scrapeMetrics,
 } from './observe.ts';
@@ -55,6 +58,10 @@ export type SuiteResult = {
   handledByIngest: number;
   redeliveries: number;
   cleanStopReplays: number | undefined;
+  /** ledger rows the outbox had not marked published when the ledger was read */
+  ledgerUnpublished: number;
+  /** lag 0 → every ledger row published (undefined: not within 60 s) */
+  outboxAfterLagZeroMs: number | undefined;
   duplicateCounter: number;
   /** the poison-backlog phase (undefined when it could not run: see poisonError) */
   poison: PoisonResult | undefined;
@@ -277,21 +284,30 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     );
     await sample();
     clearInterval(sampler);
+    // the DLQ topic is fed from the ledger after each commit: complete once the outbox caught up
+    const outbox = await outboxDrained(appUrl, 60_000);
+    log(
+      outbox.ms === undefined
+        ? `outbox: ${outbox.left} ledger rows still unpublished after 60 s`
+        : `outbox: every ledger row published ${outbox.ms} ms after lag 0`,
+    );
 
     const ends = await withAdmin(adminSettings, (admin) => readGroupOffsets(admin, groupId, topic));
     const topicMessages = ends.reduce((s, p) => s + Number(p.high - p.low), 0);
 
     const rows = await readRows(appUrl);
     const dlq = await readDlq(servers.brokers, dlqTopic);
+    const ledger: LedgerRead = await readLedger(appUrl);
     const result = check({
       acks: producer.acks,
       rows,
       dlq,
+      ledger: ledger.rows,
       unackedInvalidShas: producer.retriedInvalidShas,
       topic,
     });
     log(
-      `check: ${result.stored} stored, lost ${result.lost}, unexpected ${result.unexpected}, DLQ ${result.dlq.distinctSourceOffsets}/${result.dlq.expected}`,
+      `check: ${result.stored} stored, lost ${result.lost}, unexpected ${result.unexpected}, DLQ topic ${result.dlq.distinctSourceOffsets}/${result.dlq.expected} (${result.dlq.repeatedCopies} extra copies), ledger ${result.ledger?.distinctSourceOffsets}/${result.dlq.expected} (${result.ledger?.sourceOffsetsWithCopies} source offsets with more than one row)`,
     );
 
     const memoryCheck = async (): Promise<MemoryCheck> => {
@@ -398,6 +414,10 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     if ((cleanStopReplays ?? 0) > 0) {
       failures.push(`the SIGTERM stop left ${cleanStopReplays} messages to redeliver (expected 0)`);
     }
+    if (outbox.ms === undefined)
+      failures.push(
+        `the outbox left ${outbox.left} ledger rows unpublished to the dead-letter topic 60 s after lag 0`,
+      );
     if (!settings.noFaults && redeliveries === 0)
       failures.push('0 duplicate deliveries absorbed: the kills never landed mid-batch');
     for (const [k, v] of Object.entries(extra)) {
@@ -429,6 +449,8 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       handledByIngest,
       redeliveries,
       cleanStopReplays,
+      ledgerUnpublished: ledger.unpublished,
+      outboxAfterLagZeroMs: outbox.ms,
       duplicateCounter,
       poison,
       poisonError,
