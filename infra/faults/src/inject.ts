@@ -1,7 +1,11 @@
 // Injects one planned fault and measures recovery: from the moment the fault is repaired (process
 // restarted, server back) until ingest is ready and committed offsets move again (or lag is 0).
+// Per fault it also takes what the report shows beside it: orders_redelivered_total gained over
+// every ingest process (0 after any crash: the consumer seeks to PostgreSQL's offsets), after a
+// restart the time until the first batch is committed again, the ledger's source offsets with
+// more than one row, and the checks of its own.
 import type { IngestProcess } from './ingest-process.ts';
-import { isReady, type LagReader } from './observe.ts';
+import { firstBatchAfter, isReady, type LagReader, ledgerFigures } from './observe.ts';
 import type { PlannedFault } from './schedule.ts';
 import type { FaultServers } from './servers.ts';
 
@@ -12,21 +16,36 @@ export type FaultRecord = {
   /** ms from repair until ready and processing again; undefined = did not recover in time */
   recoveryMs: number | undefined;
   detail: string;
-  /** ingest faults: messages in PostgreSQL but not committed to Kafka when it died */
-  replays?: number;
+  /**
+   * ingest faults: by how many messages PostgreSQL's stored offsets were ahead of Kafka's committed
+   * ones when it died (an at-least-once consumer would deliver them again; this one seeks past them)
+   */
+  aheadOfKafka?: number;
+  /** orders_redelivered_total gained over every ingest process from the fault's start to its recovery */
+  redelivered: number;
+  /** a restarted ingest: ms from the old process's exit to the first batch committed again */
+  firstBatchMs?: number;
+  /** source offsets with more than one ledger row, after the recovery (undefined: unreadable) */
+  ledgerDuplicates: number | undefined;
+  /** what the fault's own checks found wrong */
+  failures: string[];
 };
 
 export type InjectDeps = {
   ingest: IngestProcess;
   servers: FaultServers;
   lag: LagReader;
-  /** take a last /metrics sample before the suite stops ingest */
-  sample(): Promise<void>;
+  /** a /metrics sample of `proc` (default: the suite's ingest), kept per process */
+  sample(proc?: IngestProcess): Promise<void>;
+  /** orders_redelivered_total summed over the last sample of every process */
+  redelivered(): number;
+  /** the suite's database, as ingest reaches it, and what ingest consumes */
+  db: { url: string; groupId: string; topic: string; partitions: number };
   productionOver(): boolean;
   /** ingest's consumer session timeout: PostgreSQL stays down for twice as long */
   sessionTimeoutMs: number;
-  /** see observe.pendingReplays; undefined when it could not be read */
-  pendingReplays(): Promise<number | undefined>;
+  /** PostgreSQL's stored offsets ahead of Kafka's committed ones; undefined when unreadable */
+  aheadOfKafka(): Promise<number | undefined>;
   log(line: string): void;
 };
 
@@ -62,35 +81,49 @@ export async function waitRecovered(
 
 export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<FaultRecord> {
   const startedAt = Date.now();
+  await d.sample();
+  const redeliveredBefore = d.redelivered();
   const linesBefore = d.ingest.logLines().length;
   let detail = '';
-  let replays: number | undefined;
+  let aheadOfKafka: number | undefined;
+  let restartedAfter: number | undefined;
+  const failures: string[] = [];
+  const ahead = (n: number | undefined) =>
+    `PostgreSQL ${n ?? '?'} messages ahead of Kafka's committed offsets`;
   switch (f.kind) {
     case 'ingest-kill': {
-      await d.sample();
       const exit = await d.ingest.signal('SIGKILL', f.kind);
-      replays = await d.pendingReplays();
-      detail = `pid ${exit.pid} killed; ${replays ?? '?'} messages in PG but not committed to Kafka`;
+      aheadOfKafka = await d.aheadOfKafka();
+      detail = `pid ${exit.pid} killed; ${ahead(aheadOfKafka)}`;
+      restartedAfter = exit.at;
       await d.ingest.start();
       break;
     }
     case 'ingest-crash-after-commit': {
-      await d.sample();
       await d.ingest.signal('SIGKILL', 'restart with the crash hook');
       await d.ingest.start({ ORDERS_TEST_CRASH_AFTER_DB_COMMIT: String(f.crashAfterBatches) });
       const exit = await d.ingest.expectExit(f.kind, 120_000);
-      replays = await d.pendingReplays();
-      detail = `hook: SIGKILL after commit #${f.crashAfterBatches} (exit ${exit.signal ?? exit.code}); ${replays ?? '?'} messages in PG but not committed to Kafka`;
+      aheadOfKafka = await d.aheadOfKafka();
+      detail = `hook: SIGKILL after commit #${f.crashAfterBatches} (exit ${exit.signal ?? exit.code}); ${ahead(aheadOfKafka)}`;
+      if (aheadOfKafka === 0)
+        failures.push(
+          "ingest-crash-after-commit: PostgreSQL was not ahead of Kafka's committed offsets: the kill did not land between the two commits",
+        );
+      restartedAfter = exit.at;
       await d.ingest.start();
       break;
     }
     case 'ingest-sigterm': {
-      await d.sample();
       const t = Date.now();
       const exit = await d.ingest.signal('SIGTERM', f.kind);
-      replays = await d.pendingReplays();
-      detail = `graceful stop in ${Date.now() - t} ms, exit code ${exit.code ?? exit.signal}; ${replays ?? '?'} messages in PG but not committed to Kafka`;
-      if (exit.code !== 0) detail += ' (NOT 0)';
+      aheadOfKafka = await d.aheadOfKafka();
+      detail = `graceful stop in ${Date.now() - t} ms, exit code ${exit.code ?? exit.signal}; ${ahead(aheadOfKafka)}`;
+      if (exit.code !== 0) failures.push('SIGTERM did not exit 0');
+      if ((aheadOfKafka ?? 0) > 0)
+        failures.push(
+          `the SIGTERM stop left Kafka's committed offsets ${aheadOfKafka} messages behind PostgreSQL's (expected 0)`,
+        );
+      restartedAfter = exit.at;
       await d.ingest.start();
       break;
     }
@@ -129,17 +162,29 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
     }
   }
   const repairedAt = Date.now();
-  const recoveryMs = await waitRecovered(d, repairedAt);
+  const [recoveryMs, firstBatchMs] = await Promise.all([
+    waitRecovered(d, repairedAt),
+    restartedAfter === undefined
+      ? Promise.resolve(undefined)
+      : firstBatchAfter(d.db.url, d.db.groupId, d.db.topic, restartedAfter),
+  ]);
+  const joins = d.ingest
+    .logLines()
+    .slice(linesBefore)
+    .filter((l) => l.msg === 'joined consumer group').length;
   if (f.kind === 'pg-down-long') {
     // did the consumer keep its membership through the outage, or was it evicted and rejoined?
-    const joins = d.ingest
-      .logLines()
-      .slice(linesBefore)
-      .filter((l) => l.msg === 'joined consumer group').length;
     detail += joins === 0 ? '; group membership kept' : `; ${joins} group rejoin(s)`;
   }
+  const figures = await ledgerFigures(d.db.url, startedAt).catch(() => undefined);
+  await d.sample();
+  const redelivered = d.redelivered() - redeliveredBefore;
+  if (figures && figures.duplicateSourceOffsets > 0)
+    failures.push(
+      `${f.kind}: ${figures.duplicateSourceOffsets} source offsets with more than one ledger row`,
+    );
   d.log(
-    `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 120 s' : `in ${recoveryMs} ms`}`,
+    `fault ${f.kind}: ${detail}; recovered ${recoveryMs === undefined ? 'NOT within 120 s' : `in ${recoveryMs} ms`}${firstBatchMs === undefined ? '' : `, first batch ${Math.round(firstBatchMs)} ms after the exit`}; redelivered ${redelivered}${failures.length > 0 ? `; FAILED: ${failures.join('; ')}` : ''}`,
   );
   return {
     kind: f.kind,
@@ -147,6 +192,10 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
     repairedAt,
     recoveryMs,
     detail,
-    ...(replays === undefined ? {} : { replays }),
+    redelivered,
+    ledgerDuplicates: figures?.duplicateSourceOffsets,
+    failures,
+    ...(aheadOfKafka === undefined ? {} : { aheadOfKafka }),
+    ...(firstBatchMs === undefined ? {} : { firstBatchMs }),
   };
 }

@@ -1,5 +1,6 @@
-// Reading the outcome back: rows and the dead-letter ledger from PostgreSQL, dead letters from the
-// DLQ topic, consumer-group lag from admin offsets, figures from /metrics, and bodies from the API.
+// Reading the outcome back: rows, the dead-letter ledger and the stored positions from PostgreSQL,
+// dead letters from the DLQ topic, consumer-group lag from admin offsets, figures from /metrics,
+// and bodies from the API.
 import {
   type Admin,
   createKafka,
@@ -134,6 +135,94 @@ export async function unpublishedLetters(connectionString: string): Promise<numb
   });
 }
 
+export type LedgerFigures = {
+  /** source offsets with more than one ledger row (the unique constraint should make it 0) */
+  duplicateSourceOffsets: number;
+  /** rows with reason rejected_by_database stored at or after `since` */
+  rejectedByDatabaseSince: number;
+};
+
+export async function ledgerFigures(
+  connectionString: string,
+  since: number,
+): Promise<LedgerFigures> {
+  return withClient(connectionString, async (client) => {
+    const { rows } = await client.query<{ dup: number; rejected: number }>(
+      `SELECT
+         (SELECT count(*)::int FROM (SELECT 1 FROM dead_letters
+            GROUP BY src_topic, src_partition, src_offset HAVING count(*) > 1) d) AS dup,
+         (SELECT count(*)::int FROM dead_letters
+            WHERE reason = 'rejected_by_database' AND stored_at >= to_timestamp($1 / 1000.0)) AS rejected`,
+      [since],
+    );
+    return {
+      duplicateSourceOffsets: rows[0]?.dup ?? 0,
+      rejectedByDatabaseSince: rows[0]?.rejected ?? 0,
+    };
+  });
+}
+
+/** PostgreSQL's stored next offset per partition of the group (consumer_offsets), with when it moved. */
+export async function storedPositions(
+  connectionString: string,
+  groupId: string,
+  topic: string,
+): Promise<Map<number, { next: bigint; updatedAt: number }>> {
+  return withClient(connectionString, async (client) => {
+    const { rows } = await client.query<{ partition: number; next: string; at: number }>(
+      `SELECT partition, next_offset::text AS next,
+         (extract(epoch FROM updated_at) * 1000)::float8 AS at
+       FROM consumer_offsets WHERE group_id = $1 AND topic = $2`,
+      [groupId, topic],
+    );
+    return new Map(rows.map((r) => [r.partition, { next: BigInt(r.next), updatedAt: r.at }]));
+  });
+}
+
+/**
+ * By how many messages PostgreSQL's stored offsets are ahead of the group's committed Kafka
+ * offsets (Kafka's is written after PostgreSQL's commit): what an at-least-once consumer would
+ * deliver again after a crash. This one seeks to PostgreSQL's, so none of them is redelivered.
+ */
+export function aheadOfKafka(
+  stored: Map<number, { next: bigint }>,
+  committed: Map<number, bigint>,
+): number {
+  let n = 0n;
+  for (const [partition, { next }] of stored) {
+    const c = committed.get(partition) ?? -1n;
+    const from = c >= 0n ? c : 0n;
+    if (next > from) n += next - from;
+  }
+  return Number(n);
+}
+
+/**
+ * Polls consumer_offsets until some partition moved after `since` (epoch ms): a batch was
+ * committed. updated_at is its transaction's start, so a batch of a process killed before `since`
+ * never counts. Resolves with the ms from `since`, undefined by the deadline.
+ */
+export async function firstBatchAfter(
+  connectionString: string,
+  groupId: string,
+  topic: string,
+  since: number,
+  timeoutMs = 120_000,
+): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const positions = await storedPositions(connectionString, groupId, topic);
+      const latest = Math.max(...[...positions.values()].map((p) => p.updatedAt));
+      if (latest >= since) return latest - since;
+    } catch {
+      // PostgreSQL restarting: try again
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
+
 export type LagReader = {
   lag(): Promise<number>;
   /** sums over partitions of the committed offsets and the high watermarks */
@@ -198,36 +287,6 @@ export async function createLagReader(
     },
     close: () => admin.disconnect().catch(() => {}),
   };
-}
-
-/**
- * Messages committed to PostgreSQL but not to Kafka, right after ingest died: per partition, from
- * the committed Kafka offset up to the highest source offset stored. Each of them will be
- * delivered again and must be absorbed by the upsert — an exact count of the redeliveries a crash
- * causes (for valid messages; the invalid ones in that range come back too).
- */
-export async function pendingReplays(
-  connectionString: string,
-  committed: Map<number, bigint>,
-): Promise<number> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ p: number; m: string }>(
-      'SELECT src_partition AS p, max(src_offset)::text AS m FROM orders GROUP BY 1',
-    );
-    let n = 0n;
-    for (const r of rows) {
-      const c = committed.get(r.p) ?? -1n;
-      const from = c >= 0n ? c : 0n;
-      const upTo = BigInt(r.m) + 1n;
-      if (upTo > from) n += upTo - from;
-    }
-    return Number(n);
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** Prometheus text → sum of the samples of `name` whose labels include `labels`. */
