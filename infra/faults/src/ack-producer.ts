@@ -26,11 +26,23 @@ export type AckProducer = {
   retriedInvalidShas: Set<string>;
   failedSends: number;
   sent(): number;
+  /**
+   * A producer for a fault's own messages, beside the paced corpus, connected before the first
+   * send: each send is retried until acked like the corpus, and its acks join `acks`.
+   */
+  sender(): Promise<Sender>;
+  /** acks of the senders' messages (among `acks`) */
+  sentNow(): number;
+  /** the paced corpus waits (resolves once the chunk in flight is acked) until resume() */
+  pause(): Promise<void>;
+  resume(): void;
   done: Promise<void>;
   /** send the rest without pacing (the faults are over) */
   hurry(): void;
   stop(): void;
 };
+
+export type Sender = { send(messages: CorpusMessage[]): Promise<Ack[]>; close(): Promise<void> };
 
 export function startAckProducer(o: AckProducerOptions): AckProducer {
   const settings: KafkaSettings = {
@@ -60,8 +72,11 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
   let stopped = false;
   let hurried = false;
   let index = 0;
+  let extra = 0;
+  let paused: { resume: () => void; done: Promise<void> } | undefined;
+  let inFlight: Promise<unknown> | undefined;
 
-  async function sendChunk(producer: RecordProducer, messages: CorpusMessage[]): Promise<void> {
+  async function sendChunk(producer: RecordProducer, messages: CorpusMessage[]): Promise<Ack[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await producer.send(
@@ -71,10 +86,11 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
         );
         const base = new Map(result.map((r) => [r.partition, BigInt(r.baseOffset)]));
         const next = new Map<number, bigint>();
+        const sent: Ack[] = [];
         for (const m of messages) {
           const at = next.get(m.partition) ?? (base.get(m.partition) as bigint);
           next.set(m.partition, at + 1n);
-          acks.push({
+          sent.push({
             type: m.type,
             key: m.key,
             partition: m.partition,
@@ -84,11 +100,12 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
             valueSha: sha256(m.value),
           });
         }
-        return;
+        for (const a of sent) acks.push(a);
+        return sent;
       } catch {
         failedSends++;
         for (const m of messages) if (m.type === 'invalid') retried.add(sha256(m.value));
-        if (stopped) return;
+        if (stopped) return [];
         await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * 2 ** attempt)));
       }
     }
@@ -100,11 +117,18 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
     const started = Date.now();
     const perChunkMs = (o.durationMs * chunk) / o.corpus.length;
     while (!stopped && index < o.corpus.length) {
+      if (paused) {
+        await paused.done;
+        continue;
+      }
       const due = started + (index / chunk) * perChunkMs;
       const wait = hurried ? 0 : due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (paused || stopped) continue;
       const part = nextChunk(index);
-      await sendChunk(producer, part);
+      inFlight = sendChunk(producer, part);
+      await inFlight;
+      inFlight = undefined;
       index += part.length;
     }
     await producer.close().catch(() => {});
@@ -117,12 +141,39 @@ export function startAckProducer(o: AckProducerOptions): AckProducer {
       return failedSends;
     },
     sent: () => acks.length,
+    sentNow: () => extra,
+    async sender() {
+      const producer = await createProducer(settings, { maxInFlightRequests: 1 });
+      return {
+        async send(messages) {
+          const sent = await sendChunk(producer, messages);
+          extra += sent.length;
+          return sent;
+        },
+        close: () => producer.close().catch(() => {}),
+      };
+    },
+    async pause() {
+      if (!paused) {
+        let resume = () => {};
+        const done = new Promise<void>((r) => {
+          resume = r;
+        });
+        paused = { resume, done };
+      }
+      await inFlight;
+    },
+    resume() {
+      paused?.resume();
+      paused = undefined;
+    },
     done,
     hurry: () => {
       hurried = true;
     },
     stop: () => {
       stopped = true;
+      paused?.resume();
     },
   };
 }

@@ -3,11 +3,20 @@
 // Per fault it also takes what the report shows beside it: orders_redelivered_total gained over
 // every ingest process (0 after any crash: the consumer seeks to PostgreSQL's offsets), after a
 // restart the time until the first batch is committed again, the ledger's source offsets with
-// more than one row, and the checks of its own.
+// more than one row, and the checks of its own (the zombie member, PostgreSQL read-only).
+import type { AckProducer } from './ack-producer.ts';
 import type { IngestProcess } from './ingest-process.ts';
-import { firstBatchAfter, isReady, type LagReader, ledgerFigures } from './observe.ts';
+import {
+  firstBatchAfter,
+  isReady,
+  type LagReader,
+  ledgerFigures,
+  metricValue,
+  scrapeMetrics,
+} from './observe.ts';
 import type { PlannedFault } from './schedule.ts';
 import type { FaultServers } from './servers.ts';
+import { runZombie, type ZombieOutcome } from './zombie.ts';
 
 export type FaultRecord = {
   kind: string;
@@ -29,25 +38,48 @@ export type FaultRecord = {
   ledgerDuplicates: number | undefined;
   /** what the fault's own checks found wrong */
   failures: string[];
+  zombie?: ZombieOutcome['figures'];
+  readOnly?: ReadOnlyFigures;
+};
+
+export type ReadOnlyFigures = {
+  readOnlyMs: number;
+  /** orders_ingest_retries_total{sink="postgres"} gained: the batches paused and retried */
+  retries: number;
+  /** /readyz answered 503 at some point during it */
+  notReadySeen: boolean;
+  /** ledger rows with reason rejected_by_database stored from its start to the recovery */
+  rejectedByDatabase: number;
+  /** orders_invalid_total{reason="rejected_by_database"} gained */
+  rejectedCounter: number;
+  joins: number;
 };
 
 export type InjectDeps = {
   ingest: IngestProcess;
+  /** a second instance in the same group, its own port and log (the zombie member) */
+  second: IngestProcess;
+  startSecond(): Promise<void>;
   servers: FaultServers;
   lag: LagReader;
   /** a /metrics sample of `proc` (default: the suite's ingest), kept per process */
   sample(proc?: IngestProcess): Promise<void>;
   /** orders_redelivered_total summed over the last sample of every process */
   redelivered(): number;
+  producer: Pick<AckProducer, 'acks' | 'sender' | 'pause' | 'resume'>;
   /** the suite's database, as ingest reaches it, and what ingest consumes */
-  db: { url: string; groupId: string; topic: string; partitions: number };
+  db: { url: string; groupId: string; topic: string; partitions: number; port: number };
   productionOver(): boolean;
   /** ingest's consumer session timeout: PostgreSQL stays down for twice as long */
   sessionTimeoutMs: number;
   /** PostgreSQL's stored offsets ahead of Kafka's committed ones; undefined when unreadable */
   aheadOfKafka(): Promise<number | undefined>;
+  seed: number;
   log(line: string): void;
 };
+
+/** How long PostgreSQL stays read-only (issue 12: 20 s). */
+export const READ_ONLY_MS = 20_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -88,6 +120,9 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
   let aheadOfKafka: number | undefined;
   let restartedAfter: number | undefined;
   const failures: string[] = [];
+  let zombie: ZombieOutcome['figures'] | undefined;
+  let readOnly: ReadOnlyFigures | undefined;
+  let settleReadOnly = async () => {};
   const ahead = (n: number | undefined) =>
     `PostgreSQL ${n ?? '?'} messages ahead of Kafka's committed offsets`;
   switch (f.kind) {
@@ -152,12 +187,45 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
       detail = `PostgreSQL down ${downMs / 1000} s (consumer session timeout ${d.sessionTimeoutMs / 1000} s)`;
       break;
     }
+    case 'pg-read-only': {
+      const pid = d.ingest.pid();
+      const outage = await readOnlyOutage(d);
+      readOnly = outage.figures;
+      settleReadOnly = async () => {
+        // the same process throughout (an exit is the supervisor's failure): its counters compare
+        if (d.ingest.pid() !== pid || !readOnly) return;
+        const gained = await outage.settle();
+        readOnly.retries = gained.retries;
+        readOnly.rejectedCounter = gained.rejected;
+      };
+      detail = `default_transaction_read_only on for ${(readOnly.readOnlyMs / 1000).toFixed(1)} s (ALTER SYSTEM + pg_reload_conf), /readyz ${readOnly.notReadySeen ? '503 during it' : 'never 503'}`;
+      break;
+    }
     case 'broker-kill': {
       await d.servers.killBroker();
       await sleep(5_000);
       const t = Date.now();
       await d.servers.startBroker();
       detail = `broker SIGKILLed, restarted on the same data after 5 s (answers ${Date.now() - t} ms after start)`;
+      break;
+    }
+    case 'zombie-member': {
+      const z = await runZombie({
+        ingest: d.ingest,
+        second: d.second,
+        startSecond: d.startSecond,
+        sample: (p) => d.sample(p),
+        acks: d.producer.acks,
+        sender: () => d.producer.sender(),
+        production: d.producer,
+        db: d.db,
+        sessionTimeoutMs: d.sessionTimeoutMs,
+        seed: d.seed,
+        log: d.log,
+      });
+      detail = z.detail;
+      failures.push(...z.failures);
+      zombie = z.figures;
       break;
     }
   }
@@ -172,11 +240,23 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
     .logLines()
     .slice(linesBefore)
     .filter((l) => l.msg === 'joined consumer group').length;
-  if (f.kind === 'pg-down-long') {
+  if (f.kind === 'pg-down-long' || f.kind === 'pg-read-only') {
     // did the consumer keep its membership through the outage, or was it evicted and rejoined?
     detail += joins === 0 ? '; group membership kept' : `; ${joins} group rejoin(s)`;
   }
   const figures = await ledgerFigures(d.db.url, startedAt).catch(() => undefined);
+  if (readOnly) {
+    await settleReadOnly();
+    detail += `; ${readOnly.retries} batch attempts retried`;
+    readOnly.joins = joins;
+    readOnly.rejectedByDatabase = figures?.rejectedByDatabaseSince ?? 0;
+    if (readOnly.rejectedByDatabase > 0 || readOnly.rejectedCounter > 0)
+      failures.push(
+        `pg-read-only: ${Math.max(readOnly.rejectedByDatabase, readOnly.rejectedCounter)} orders dead-lettered as rejected_by_database during a transient outage`,
+      );
+    if (readOnly.retries === 0)
+      failures.push('pg-read-only: no batch was retried (the outage reached no write)');
+  }
   await d.sample();
   const redelivered = d.redelivered() - redeliveredBefore;
   if (figures && figures.duplicateSourceOffsets > 0)
@@ -197,5 +277,53 @@ export async function injectFault(f: PlannedFault, d: InjectDeps): Promise<Fault
     failures,
     ...(aheadOfKafka === undefined ? {} : { aheadOfKafka }),
     ...(firstBatchMs === undefined ? {} : { firstBatchMs }),
+    ...(zombie ? { zombie } : {}),
+    ...(readOnly ? { readOnly } : {}),
+  };
+}
+
+/**
+ * PostgreSQL refuses every write for READ_ONLY_MS (default_transaction_read_only through ALTER
+ * SYSTEM and a reload: each session takes it at its next statement), then takes writes again.
+ * A transient outage (SQLSTATE 25006): batches pause and retry, nothing is dead-lettered.
+ */
+async function readOnlyOutage(d: InjectDeps): Promise<{
+  figures: ReadOnlyFigures;
+  settle(): Promise<{ retries: number; rejected: number }>;
+}> {
+  const metrics = async () => (await scrapeMetrics(d.ingest.port)) ?? '';
+  const retries = (t: string) =>
+    metricValue(t, 'orders_ingest_retries_total', { sink: 'postgres' });
+  const rejected = (t: string) =>
+    metricValue(t, 'orders_invalid_total', { reason: 'rejected_by_database' });
+  const before = await metrics();
+  await d.servers.adminQuery('ALTER SYSTEM SET default_transaction_read_only = on');
+  await d.servers.adminQuery('SELECT pg_reload_conf()');
+  const t = Date.now();
+  let notReadySeen = false;
+  while (Date.now() - t < READ_ONLY_MS) {
+    if (!(await isReady(d.ingest.port))) notReadySeen = true;
+    await sleep(500);
+  }
+  await d.servers.adminQuery('ALTER SYSTEM RESET default_transaction_read_only');
+  await d.servers.adminQuery('SELECT pg_reload_conf()');
+  const readOnlyMs = Date.now() - t;
+  return {
+    figures: {
+      readOnlyMs,
+      retries: 0,
+      notReadySeen,
+      rejectedByDatabase: 0,
+      rejectedCounter: 0,
+      joins: 0,
+    },
+    // read again once it recovered: a letter is counted after its batch commits
+    async settle() {
+      const after = await metrics();
+      return {
+        retries: retries(after) - retries(before),
+        rejected: rejected(after) - rejected(before),
+      };
+    },
   };
 }

@@ -36,6 +36,7 @@ function result(faults: FaultRecord[], over: Partial<SuiteResult> = {}): SuiteRe
     code: undefined,
     kindCounts: {},
     acked: 3,
+    sentByFaults: 0,
     failedSends: 0,
     topicMessages: 3,
     faults,
@@ -61,6 +62,7 @@ function result(faults: FaultRecord[], over: Partial<SuiteResult> = {}): SuiteRe
     memoryAfterRestart: memory,
     exits: [],
     unexpectedExits: [],
+    secondExits: [],
     handledByIngest: 3,
     redelivered: 0,
     processes: [],
@@ -104,15 +106,54 @@ describe('renderReport', () => {
     expect(md).not.toContain('duplicate deliveries absorbed');
   });
 
-  it('fails a fault row that redelivered', () => {
+  it('fails a fault row that redelivered, and reports the zombie and the read-only outage', () => {
     const md = renderReport(
-      result([fault('ingest-kill', { firstBatchMs: 10_000, redelivered: 4 })], {
-        redelivered: 4,
-        failures: ['x'],
-      }),
+      result(
+        [
+          fault('ingest-kill', { firstBatchMs: 10_000, redelivered: 4 }),
+          fault('zombie-member', {
+            zombie: {
+              zombiePartitions: [2],
+              updatesPerBurst: 15,
+              invalidPerBurst: 3,
+              inFlight: 18,
+              stoppedInTransaction: false,
+              stoppedMs: 13_600,
+              takeoverMs: 12_400,
+              writtenWhileStopped: true,
+              fencedResumed: 1,
+              fencedOther: 0,
+              redeliveredResumed: 0,
+              resumed: 'rejoined',
+              olderContent: 0,
+              ledgerNotOnce: 0,
+              stopExit: 'code 0',
+            },
+          }),
+          fault('pg-read-only', {
+            failures: [
+              'pg-read-only: 2 orders dead-lettered as rejected_by_database during a transient outage',
+            ],
+            readOnly: {
+              readOnlyMs: 20_100,
+              retries: 26,
+              notReadySeen: true,
+              rejectedByDatabase: 2,
+              rejectedCounter: 2,
+              joins: 0,
+            },
+          }),
+        ],
+        { redelivered: 4, failures: ['x'] },
+      ),
     );
     expect(md).toContain(
       '| 1 | ingest-kill | ingest-kill happened | 2.0 s | 10.0 s | 4 | 0 | **FAIL** |',
+    );
+    expect(md).toContain('`orders_fenced_batches_total` of the resumed instance: **1**');
+    expect(md).toMatch(/\*\*Zombie member\*\* \(fault 2\).*pass$/m);
+    expect(md).toMatch(
+      /\*\*PostgreSQL read-only\*\* \(fault 3\).*`rejected_by_database` stored from its start to the recovery: 2 .*\*\*FAIL\*\*$/m,
     );
     expect(md).toContain(
       '| redelivered to the pipeline after crashes (`orders_redelivered_total`, every ingest process) | 4 | 0 | **FAIL** |',

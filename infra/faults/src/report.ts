@@ -46,6 +46,9 @@ export function renderReport(r: SuiteResult): string {
   lines.push(`| exact duplicates of the latest version | ${s.corpus.duplicates} |`);
   lines.push(`| updates (new content, earlier order_uid) | ${s.corpus.updates} |`);
   lines.push(`| acknowledged sends | ${r.acked} |`);
+  lines.push(
+    `| of them sent by the faults (the zombie member's updates and invalid messages) | ${r.sentByFaults} |`,
+  );
   lines.push(`| sends that failed and were retried | ${r.failedSends} |`);
   lines.push(`| messages on the topic at the end | ${r.topicMessages} |`);
   lines.push('');
@@ -69,6 +72,8 @@ export function renderReport(r: SuiteResult): string {
       "Per fault: recovery from the repair until ingest is ready and Kafka's committed offsets move again; after a restart, the time from the old process's exit until the new one commits its first batch (a `consumer_offsets` row's `updated_at` after the exit); `orders_redelivered_total` gained over every ingest process from the fault's start to its recovery (messages handed to the pipeline below PostgreSQL's stored offset: must be 0); source offsets with more than one row in the `dead_letters` ledger after the recovery (must be 0). PostgreSQL's stored offsets are ahead of Kafka's committed ones when a kill lands between the two commits: what an at-least-once consumer would deliver again, and this one, seeking to PostgreSQL's, does not.",
     );
     renderRestarts(lines, r);
+    renderZombie(lines, r);
+    renderReadOnly(lines, r);
   }
   lines.push('');
   lines.push(`Consumer lag 0 ${ms(r.lagZeroAfterLastFaultMs)} after the last fault was repaired.`);
@@ -157,6 +162,10 @@ export function renderReport(r: SuiteResult): string {
   for (const e of r.exits)
     lines.push(
       `| ${e.pid} | ${e.signal ?? `code ${e.code}`} | ${e.cause ?? '**nothing (unexpected)**'} |`,
+    );
+  for (const e of r.secondExits)
+    lines.push(
+      `| ${e.pid} | ${e.signal ?? `code ${e.code}`} | second instance: ${e.cause ?? 'itself, after SIGCONT (allowed: restarted)'} |`,
     );
   renderPoison(lines, r);
   for (const [name, section] of Object.entries(r.extra)) {
@@ -249,6 +258,28 @@ function renderRestarts(lines: string[], r: SuiteResult): void {
   lines.push('');
   lines.push(
     `**Restart after kill -9**: the first batch was written again ${s1(Math.min(...times))}–${s1(Math.max(...times))} after the kill (${kills.map((f) => `${f.kind} ${s1(f.firstBatchMs as number)}`).join(', ')})${sigterm?.firstBatchMs === undefined ? '' : `; after the SIGTERM stop, ${s1(sigterm.firstBatchMs)}`}, and ${kills.reduce((n, f) => n + f.redelivered, 0)} messages were redelivered across the kills. What bounds it is the dead member's session timeout (\`KAFKA_SESSION_TIMEOUT_MS\`, ${s1(r.settings.sessionTimeoutMs)} here, 30 s by default): the restarted process joins the group as a new member, and the coordinator completes the rebalance only once the killed member's session has expired, up to the session timeout after its last heartbeat. kafkajs has no static membership (KIP-345 \`group.instance.id\`), which would let the restarted process take the dead member's place without waiting. A SIGTERM stop leaves the group, so its restart waits only for the process's own start and join.`,
+  );
+}
+
+/** The zombie member: what happened to its batch in flight. */
+function renderZombie(lines: string[], r: SuiteResult): void {
+  const f = r.faults.find((x) => x.kind === 'zombie-member');
+  const z = f?.zombie;
+  if (!f || !z) return;
+  lines.push('');
+  lines.push(
+    `**Zombie member** (fault ${r.faults.indexOf(f) + 1}): a second ingest instance (its own port and log, the same group) owned partition(s) ${z.zombiePartitions.join(', ')}. With the corpus held back, it wrote a burst of ${z.updatesPerBurst} updates and ${z.invalidPerBurst} invalid messages to them and went back to its fetch (a long poll); then it was SIGSTOPped, and a second burst of newer versions went into that fetch in flight: ${z.inFlight} messages it would process on waking, ${z.stoppedInTransaction ? 'its PostgreSQL session left inside a transaction' : 'no transaction of it open'}. It stayed stopped ${s1(z.stoppedMs)}, longer than the session timeout: the group gave its partitions to the other instance ${z.takeoverMs === undefined ? '(not observed)' : `${s1(z.takeoverMs)} after the stop`}, which wrote the second burst and a third${z.writtenWhileStopped ? '' : ' (only after SIGCONT: its batch waited on the stopped one’s row lock)'}. After SIGCONT the stopped one ${z.resumed}. \`orders_fenced_batches_total\` of the resumed instance: **${z.fencedResumed}** (its stale batch found the stored offset moved and wrote nothing; the other instance's gain: ${z.fencedOther}); it counted ${z.redeliveredResumed} redelivered. Rows of the updated orders with older content: ${z.olderContent}; the bursts' invalid messages without exactly one ledger row: ${z.ledgerNotOnce}. ${ok(f.failures.length === 0)}`,
+  );
+}
+
+/** PostgreSQL read-only: a transient outage. */
+function renderReadOnly(lines: string[], r: SuiteResult): void {
+  const f = r.faults.find((x) => x.kind === 'pg-read-only');
+  const o = f?.readOnly;
+  if (!f || !o) return;
+  lines.push('');
+  lines.push(
+    `**PostgreSQL read-only** (fault ${r.faults.indexOf(f) + 1}): \`ALTER SYSTEM SET default_transaction_read_only = on\` and \`pg_reload_conf()\` through the suite's superuser connection, ${s1(o.readOnlyMs)}, then \`ALTER SYSTEM RESET\` and a reload. Every write failed (SQLSTATE 25006, a transient error): ${o.retries} batch attempts paused and retried (\`orders_ingest_retries_total{sink="postgres"}\`), \`/readyz\` ${o.notReadySeen ? 'answered 503 during it' : 'never answered 503'}, ${o.joins === 0 ? 'the group membership kept' : `${o.joins} group rejoin(s)`}, recovered ${ms(f.recoveryMs)} after. Ledger rows with reason \`rejected_by_database\` stored from its start to the recovery: ${o.rejectedByDatabase} (\`orders_invalid_total{reason="rejected_by_database"}\` gained ${o.rejectedCounter}); the corpus's own invalid messages were dead-lettered with their own reasons once it was over. ${ok(f.failures.length === 0)}`,
   );
 }
 

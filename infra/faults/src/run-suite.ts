@@ -47,6 +47,8 @@ export type SuiteResult = {
   code: { commit: string; uncommitted: string[] } | undefined;
   kindCounts: Record<string, number>;
   acked: number;
+  /** of them, messages the faults sent (the zombie member's updates and invalid messages) */
+  sentByFaults: number;
   failedSends: number;
   topicMessages: number;
   faults: FaultRecord[];
@@ -56,6 +58,8 @@ export type SuiteResult = {
   memoryAfterRestart: MemoryCheck;
   exits: ExitRecord[];
   unexpectedExits: ExitRecord[];
+  /** the second instance's exits (the zombie member) */
+  secondExits: ExitRecord[];
   handledByIngest: number;
   /**
    * orders_redelivered_total summed over every ingest process (each scraped before it was killed
@@ -80,6 +84,8 @@ export type SuiteResult = {
 
 export type ProcessSample = {
   pid: number;
+  /** 'ingest' (the suite's) or 'second' (the zombie member's instance) */
+  role: string;
   messages: number;
   duplicates: number;
   redelivered: number;
@@ -139,6 +145,16 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     repoRoot: ctx.repoRoot,
     nodePath: process.execPath,
     logDir: runDir,
+    port: await freePort(),
+    env: {},
+  });
+  // the zombie member's instance: same group, its own port and log
+  const secondDir = join(runDir, 'second');
+  mkdirSync(secondDir, { recursive: true });
+  const second = createIngestProcess({
+    repoRoot: ctx.repoRoot,
+    nodePath: process.execPath,
+    logDir: secondDir,
     port: await freePort(),
     env: {},
   });
@@ -225,6 +241,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       if (pid === undefined || text === undefined || proc.pid() !== pid) return;
       handled.set(pid, {
         pid,
+        role: proc === ingest ? 'ingest' : 'second',
         messages: metricValue(text, 'orders_ingest_batch_size_sum'),
         duplicates: metricValue(text, 'orders_duplicate_deliveries_total'),
         redelivered: metricValue(text, 'orders_redelivered_total'),
@@ -253,14 +270,24 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     });
     const deps: InjectDeps = {
       ingest: wrapped,
+      second,
+      startSecond: () => second.start({ ...ingestEnv, SERVER_PORT: String(second.port) }),
       servers,
       lag,
       sample,
       redelivered,
-      db: { url: appUrl, groupId, topic, partitions: settings.partitions },
+      producer,
+      db: {
+        url: appUrl,
+        groupId,
+        topic,
+        partitions: settings.partitions,
+        port: settings.pgPort,
+      },
       log,
       productionOver: () => productionOver,
       sessionTimeoutMs: settings.sessionTimeoutMs,
+      seed: settings.seed,
       aheadOfKafka: async () => {
         try {
           const stored = await storedPositions(appUrl, groupId, topic);
@@ -408,8 +435,9 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     );
 
     const failures = [...result.failures];
-    if (producer.acks.length !== corpus.length)
-      failures.push(`${producer.acks.length} of ${corpus.length} messages acknowledged`);
+    const corpusAcks = producer.acks.length - producer.sentNow();
+    if (corpusAcks !== corpus.length)
+      failures.push(`${corpusAcks} of ${corpus.length} messages acknowledged`);
     // the issue's faults happen "while it flows": an idle pipeline at the last faults tests less
     if (flowingAtLastFault === false)
       failures.push(
@@ -465,6 +493,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       code,
       kindCounts: Object.fromEntries(countByKind(corpus)),
       acked: producer.acks.length,
+      sentByFaults: producer.sentNow(),
       failedSends: producer.failedSends,
       topicMessages,
       faults,
@@ -474,6 +503,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
       memoryAfterRestart,
       exits: ingest.exits,
       unexpectedExits,
+      secondExits: second.exits,
       handledByIngest,
       redelivered: redeliveredTotal,
       processes: [...handled.values()],
@@ -502,6 +532,7 @@ export async function runSuite(ctx: SuiteContext): Promise<SuiteResult> {
     activeProducer?.stop();
     poisonProducer?.stop();
     await ingest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
+    await second.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
     await poisonIngest.close(now ? `suite stopped (${String(ctx.signal?.reason)})` : 'cleanup');
     await servers.stopAll(now ? 'now' : 'graceful');
   }

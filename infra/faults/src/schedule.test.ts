@@ -21,4 +21,12 @@ describe('planFaults', () => {
     expect(planFaults(1, gaps)).toEqual(planFaults(1, gaps));
     expect(planFaults(1, gaps)).not.toEqual(planFaults(2, gaps));
   });
+
+  it('gives every run the zombie member and the read-only outage once', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const kinds = planFaults(seed, { min: 1000, max: 3000 }).map((f) => f.kind);
+      expect(kinds.filter((k) => k === 'zombie-member')).toHaveLength(1);
+      expect(kinds.filter((k) => k === 'pg-read-only')).toHaveLength(1);
+    }
+  });
 });

@@ -9,7 +9,9 @@ export type FaultKind =
   | 'pg-restart-immediate'
   | 'pg-terminate-backends'
   | 'pg-down-long'
-  | 'broker-kill';
+  | 'pg-read-only'
+  | 'broker-kill'
+  | 'zombie-member';
 
 export type PlannedFault = {
   kind: FaultKind;
@@ -27,7 +29,9 @@ export const FAULT_COUNTS: Record<FaultKind, number> = {
   'pg-restart-immediate': 1,
   'pg-terminate-backends': 1,
   'pg-down-long': 1,
+  'pg-read-only': 1,
   'broker-kill': 1,
+  'zombie-member': 1,
 };
 
 export function planFaults(seed: number, gapMs: { min: number; max: number }): PlannedFault[] {

@@ -38,7 +38,7 @@ export type PgSettings = {
 export type FaultServers = {
   brokers: string[];
   pg: PgSettings;
-  /** superuser URL over our cluster's private socket (for pg_terminate_backend, drops) */
+  /** superuser over our cluster's private socket (pg_terminate_backend, drops, ALTER SYSTEM) */
   adminQuery(sql: string, params?: unknown[]): Promise<pg.QueryResult>;
   start(): Promise<void>;
   /** the broker's pid and the postmaster's (from postmaster.pid), when running */
@@ -126,6 +126,8 @@ export function createFaultServers(o: FaultServersOptions): FaultServers {
         port: o.pgPort,
         user: 'postgres',
         database: 'postgres',
+        // writable even while the fault makes the cluster read-only (ALTER SYSTEM … RESET)
+        options: '-c default_transaction_read_only=off',
       });
       client.on('error', () => {});
       await client.connect();

@@ -53,12 +53,12 @@ const SCALES: Record<
 > = {
   full: {
     corpus: { valid: 20_000, invalid: 1_000, duplicates: 500, updates: 200 },
-    produceMs: 240_000,
+    produceMs: 300_000,
     poison: { invalid: 20_000, tombstones: 10_000, valid: 3_000 },
   },
   small: {
     corpus: { valid: 2_000, invalid: 220, duplicates: 50, updates: 20 },
-    produceMs: 240_000,
+    produceMs: 300_000,
     poison: { invalid: 20_000, tombstones: 10_000, valid: 300 },
   },
 };
