@@ -13,8 +13,12 @@ import { createOutbox, type Outbox } from './outbox.ts';
 export type DeadLetterTopic = {
   ledger: LedgerRepo;
   outbox: Outbox;
-  /** the outbox first, then the producer */
-  stop(): Promise<void>;
+  /**
+   * Publishes what the ledger still holds for the owned partitions (for at most `drainMs`: a stop
+   * should not leave letters only in the ledger until the next start), then stops the outbox and
+   * the producer.
+   */
+  stop(drainMs: number): Promise<void>;
 };
 
 export async function startDeadLetterTopic(o: {
@@ -57,7 +61,16 @@ export async function startDeadLetterTopic(o: {
   return {
     ledger,
     outbox,
-    async stop() {
+    async stop(drainMs) {
+      outbox.wake();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        outbox.idle(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, drainMs);
+        }),
+      ]);
+      clearTimeout(timer);
       await outbox.stop();
       await producer.close().catch(() => {});
     },

@@ -334,7 +334,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     // 1. stop fetching; kafkajs waits for the in-flight batch, which resolves and commits
     if (consumer)
       await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));
-    if (deadLetters) await deadLetters.stop();
+    if (deadLetters) await deadLetters.stop(Math.min(2_000, left() / 2));
     // 2. HTTP, idle keep-alive sockets included
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it
