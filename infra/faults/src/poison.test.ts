@@ -87,7 +87,8 @@ describe('planPoisonBacklog', () => {
     const other = planPoisonBacklog({ ...small, seed: 8 });
     expect(other.messages.map((m) => m.value)).not.toEqual(plan.messages.map((m) => m.value));
     expect(other.tombstonePartition).toBe(8 % 3);
-  });
+    // two whole backlogs built: CPU-bound, slow under CI's parallel tasks
+  }, 60_000);
 
   it('the full backlog: 10,000 tombstones on one partition, 20,000 invalid in all', () => {
     const counts = mixedKindCounts(10_000, 3);
