@@ -48,6 +48,7 @@ export const BAD_VALUES: Record<VariableName, string | null> = {
   SERVER_HEADERS_TIMEOUT_MS: '10',
   SERVER_REQUEST_TIMEOUT_MS: 'soon',
   SERVER_KEEP_ALIVE_TIMEOUT_MS: '-1',
+  ADMIN_TOKENS: 'ops=short',
   PRODUCER_COUNT: 'many',
   PRODUCER_RATE: '-3',
   PRODUCER_CONCURRENCY: '0',

@@ -1,3 +1,4 @@
+import type { AdminToken } from './admin-tokens.ts';
 import type { PemSource } from './parsers.ts';
 import type { PostgresSslMode } from './postgres-url.ts';
 
@@ -80,6 +81,10 @@ export type Config = {
     headersTimeoutMs: number;
     requestTimeoutMs: number;
     keepAliveTimeoutMs: number;
+  };
+  admin: {
+    /** ADMIN_TOKENS: the admin API's bearer tokens; empty = the admin API is off. */
+    tokens: AdminToken[];
   };
   /** Defaults for the producer; its command-line flags win. */
   producer: {

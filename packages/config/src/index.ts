@@ -1,3 +1,5 @@
+export type { AdminToken } from './admin-tokens.ts';
+export { ADMIN_SECRET_MIN } from './admin-tokens.ts';
 export type { Config, KafkaSasl, KafkaSaslMechanism, KafkaSslConfig, LogLevel } from './config.ts';
 export { KAFKA_SASL_MECHANISMS, LOG_LEVELS } from './config.ts';
 export type { ConfigIssue, ConfigIssueCode } from './config-error.ts';

@@ -64,6 +64,7 @@ describe('defaults', () => {
         requestTimeoutMs: 30_000,
         keepAliveTimeoutMs: 65_000,
       },
+      admin: { tokens: [] },
       producer: {
         count: 0,
         rate: 100,

@@ -289,6 +289,7 @@ function buildConfig(v: VariableValues): Config {
       requestTimeoutMs: v.SERVER_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: v.SERVER_KEEP_ALIVE_TIMEOUT_MS,
     },
+    admin: { tokens: v.ADMIN_TOKENS ?? [] },
     producer: {
       count: v.PRODUCER_COUNT,
       rate: v.PRODUCER_RATE,

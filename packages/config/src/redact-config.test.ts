@@ -28,6 +28,7 @@ describe('redactConfig', () => {
       KAFKA_SASL_MECHANISM: 'plain',
       KAFKA_SASL_USERNAME: 'svc',
       KAFKA_SASL_PASSWORD: sentinel,
+      ADMIN_TOKENS: `ops=${sentinel}-ops,ci=${sentinel}-ci`,
     });
     const redacted = redactConfig(original);
     expect(JSON.stringify(redacted)).not.toContain(sentinel);
@@ -38,8 +39,18 @@ describe('redactConfig', () => {
       cert: { path: '/etc/kafka/client.pem' },
       key: { pem: '***' },
     });
+    expect(redacted.admin.tokens).toEqual([
+      { name: 'ops', secret: '***' },
+      { name: 'ci', secret: '***' },
+    ]);
     // Everything that is not a secret is unchanged, and the original is untouched.
-    expect({ ...redacted, postgres: original.postgres, kafka: original.kafka }).toEqual(original);
+    expect({
+      ...redacted,
+      postgres: original.postgres,
+      kafka: original.kafka,
+      admin: original.admin,
+    }).toEqual(original);
+    expect(original.admin.tokens[0]?.secret).toBe(`${sentinel}-ops`);
     expect(redacted.kafka.brokers).toEqual(original.kafka.brokers);
     expect(original.kafka.sasl?.password).toBe(sentinel);
     expect(original.postgres.connectionString).toContain(sentinel);

@@ -17,6 +17,7 @@ export function redactConfig(config: Config): Config {
     ingest: { ...config.ingest },
     memory: { ...config.memory },
     server: { ...config.server },
+    admin: { tokens: config.admin.tokens.map(({ name }) => ({ name, secret: MASK })) },
     producer: { ...config.producer },
   };
 }

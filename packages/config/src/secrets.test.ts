@@ -40,6 +40,7 @@ function databaseUrlIssue(raw: string) {
 }
 
 const PW = 'S3cr3t-Zq8x';
+const ADMIN = 'S3cr3t-Zq8x-t0k3n-4f9aQ';
 
 describe('a DATABASE_URL that is not a valid URL', () => {
   it.each([
@@ -120,6 +121,15 @@ describe('the other secrets', () => {
     ['KAFKA_SSL_KEY, base64 of a PEM file', PW, { ...tls, KAFKA_SSL_KEY: btoa(pem(PW)) }],
     // Near misses of secret names: the warning names the variable, never its value.
     ['near-miss names', PW, { DATABASE_URI: PW, KAFKA_SASL_PASSWROD: PW, postgres_password: PW }],
+    // ADMIN_TOKENS: valid (redactConfig), and refused in every way its parser can refuse
+    ['ADMIN_TOKENS, valid', ADMIN, { ADMIN_TOKENS: `ops=${ADMIN},ci=${ADMIN}x` }],
+    ['ADMIN_TOKENS, a secret alone', ADMIN, { ADMIN_TOKENS: ADMIN }],
+    ['ADMIN_TOKENS, a secret with a space', ADMIN, { ADMIN_TOKENS: `ops=${ADMIN} 1` }],
+    ['ADMIN_TOKENS, a short secret', 'Zq8x-t0k', { ADMIN_TOKENS: 'ops=Zq8x-t0k' }],
+    ['ADMIN_TOKENS, a shared secret', ADMIN, { ADMIN_TOKENS: `ops=${ADMIN},ci=${ADMIN}` }],
+    ['ADMIN_TOKENS, a name twice', ADMIN, { ADMIN_TOKENS: `ops=${ADMIN},ops=${ADMIN}2` }],
+    ['ADMIN_TOKENS, with a bad DB_PORT', ADMIN, { ADMIN_TOKENS: `ops=${ADMIN}`, DB_PORT: 'x' }],
+    ['ADMIN_TOKENS, a near miss', ADMIN, { ADMIN_TOKEN: `ops=${ADMIN}`, admin_tokens: ADMIN }],
   ])('%s', (_, secret, env: Env) => {
     const texts = outputs(env);
     expect(texts.length).toBeGreaterThan(0);
@@ -182,6 +192,8 @@ describe('property: a random password in any shape never shows', () => {
           expectHidden(outputs({ DATABASE_URL: raw }), pw);
           expectHidden(outputs({ DATABASE_URL: raw, DB_PORT: 'x' }), pw);
           expectHidden(outputs({ POSTGRES_PASSWORD: raw, KAFKA_SASL_PASSWORD: raw }), pw);
+          expectHidden(outputs({ ADMIN_TOKENS: raw }), pw);
+          expectHidden(outputs({ ADMIN_TOKENS: `ops=${raw},ci=${raw}` }), pw);
         }
       }
       // ~2,700 loadConfig calls per seed: seconds alone, several times that under CI's parallel tasks

@@ -1,3 +1,4 @@
+import { adminTokens } from './admin-tokens.ts';
 import { KAFKA_SASL_MECHANISMS, LOG_LEVELS } from './config.ts';
 import {
   boolean,
@@ -321,6 +322,15 @@ export const variables = {
     description: 'Idle keep-alive connection lifetime (Node keepAliveTimeout); above 60 s LB idle.',
     default: '65000',
     parser: integer(1000, 600_000),
+  },
+
+  ADMIN_TOKENS: {
+    group: 'Admin API',
+    description:
+      'Bearer tokens of the /dead-letters admin API, name=secret pairs separated by commas (ops=…,ci=…); the name is recorded for audit. Unset: the admin API is off (404).',
+    defaultText: 'unset (admin API off)',
+    secret: 'full',
+    parser: adminTokens,
   },
 
   PRODUCER_COUNT: {
