@@ -22,6 +22,14 @@ export const DLQ_HEADERS = {
 } as const;
 
 /**
+ * Headers of a redriven message on the orders topic (apps/ingest "Redrive"): the ledger letter it
+ * resends (`dead_letters.id`) and the run that sent it. Ingest takes such a message's version
+ * position from that letter's ledger row, and only when the run did send that letter; the headers'
+ * own values are never trusted for it.
+ */
+export const REDRIVE_HEADERS = { letter: 'x-redrive-letter', run: 'x-redrive-run' } as const;
+
+/**
  * The source message's own headers travel under this prefix, never as they are: a producer cannot
  * forge an x-dlq-* header (its own `x-dlq-reason` arrives as `x-dlq-original-x-dlq-reason`).
  */
