@@ -8,7 +8,12 @@ export {
   type KafkaSettings,
   withAdmin,
 } from './client.ts';
-export { DLQ_HEADERS, DLQ_MAX_MESSAGE_BYTES, ORIGINAL_HEADER_PREFIX } from './dlq.ts';
+export {
+  DLQ_HEADERS,
+  DLQ_MAX_MESSAGE_BYTES,
+  ORIGINAL_HEADER_PREFIX,
+  REDRIVE_HEADERS,
+} from './dlq.ts';
 export { classify, KafkaError, type KafkaErrorFields, type KafkaErrorOptions } from './errors.ts';
 export {
   createFastProducer,
@@ -60,3 +65,8 @@ export {
   type TopicLimits,
   type TopicSpec,
 } from './topics.ts';
+export {
+  createTransactionalProducer,
+  type TransactionalProducer,
+  type TransactionalProducerOptions,
+} from './transactional-producer.ts';

@@ -36,11 +36,16 @@ export type ReadOptions = {
   isolation?: 'read_committed' | 'read_uncommitted';
   /** the whole read; default 60 s */
   timeoutMs?: number;
+  /** where to start, per partition (default: the log start); before it nothing is read */
+  from?: ReadonlyMap<number, bigint>;
+  /** only the records it accepts are returned (a scan for a few records of a large range) */
+  keep?(record: ConsumedRecord): boolean;
 };
 
 /**
  * Every record of `topic` below its end offsets as listed at the call (see ReadOptions), in
- * (partition, offset) order, read through a throw-away consumer group that is deleted afterwards.
+ * (partition, offset) order, read through a throw-away consumer group that is deleted afterwards;
+ * from `opts.from` on (else the log start), the ones `opts.keep` accepts (else all).
  */
 export async function readToHighWatermark(
   settings: KafkaSettings,
@@ -52,14 +57,24 @@ export async function readToHighWatermark(
   const ends = await listEnds(settings, topic, opts.isolation ?? 'read_committed', deadline);
 
   const want = new Map(ends.map((p) => [p.partition, p.end]));
-  const position = new Map(ends.map((p) => [p.partition, p.start]));
-  const remaining = new Set(ends.filter((p) => p.end > p.start).map((p) => p.partition));
+  const startOf = (p: PartitionEnds) => {
+    const from = opts.from?.get(p.partition);
+    return from !== undefined && from > p.start ? from : p.start;
+  };
+  const position = new Map(ends.map((p) => [p.partition, startOf(p)]));
+  const remaining = new Set(ends.filter((p) => p.end > startOf(p)).map((p) => p.partition));
   if (remaining.size === 0) return [];
   const client = createKafka(settings);
   const admin = client.admin();
   await admin.connect();
   try {
     const groupId = `orders-reader-${randomUUID()}`;
+    // the throw-away group starts where it has committed offsets: from `from`
+    if (opts.from) {
+      const partitions = ends.map((p) => ({ partition: p.partition, offset: String(startOf(p)) }));
+      await admin.setOffsets({ groupId, topic, partitions });
+    }
+    const first = new Map(ends.map((p) => [p.partition, startOf(p)]));
     const out: ConsumedRecord[] = [];
     const consumer = client.consumer({
       groupId,
@@ -106,17 +121,20 @@ export async function readToHighWatermark(
             consumer.run({
               eachBatch: async ({ batch }) => {
                 const end = want.get(batch.partition) ?? 0n;
+                const start = first.get(batch.partition) ?? 0n;
                 for (const m of batch.messages) {
                   // records produced after the call are not part of this read
                   if (BigInt(m.offset) >= end) break;
-                  out.push({
+                  if (BigInt(m.offset) < start) continue;
+                  const record: ConsumedRecord = {
                     partition: batch.partition,
                     offset: m.offset,
                     key: m.key,
                     value: m.value,
                     timestamp: m.timestamp,
                     headers: headerText(m.headers),
-                  });
+                  };
+                  if (!opts.keep || opts.keep(record)) out.push(record);
                 }
               },
             }),
