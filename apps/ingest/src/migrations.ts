@@ -145,6 +145,70 @@ const STEPS: { version: number; statements: string[] }[] = [
       ),
     ],
   },
+  {
+    // Redrive (src/redrive/): runs that send letters back to the orders topic, and per (run,
+    // letter) what was sent and what ingest made of it — written by the consuming batch's
+    // transaction. A letter that a redrive produced (a redriven message that failed again) names
+    // the letter and run it came from.
+    version: 4,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS redrive_runs (
+        id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind          text        NOT NULL,  -- ids | filter | edit
+        dry_run       boolean     NOT NULL,
+        state         text        NOT NULL,  -- running | done | cancelled
+        -- the audit record: who (the admin token's name), when, what was asked
+        created_by    text        NOT NULL,
+        created_at    timestamptz NOT NULL DEFAULT now(),
+        request       jsonb       NOT NULL,
+        rate          integer     NOT NULL,
+        matched       integer     NOT NULL,
+        would_pass    integer     NOT NULL,
+        -- skipped at creation, by reason (a dry run keeps no letter rows)
+        skipped       jsonb       NOT NULL DEFAULT '{}',
+        events        jsonb       NOT NULL DEFAULT '[]',
+        -- the Kafka transactional id of the run's sends: claiming it fences an earlier sender
+        txn_id        text        NOT NULL,
+        -- the lease: which ingest instance sends the run's letters, until when
+        owner         text,
+        lease_until   timestamptz,
+        -- per orders-topic partition, an offset at or below every record of the chunk in flight
+        scan_from     jsonb       NOT NULL DEFAULT '{}',
+        started_at    timestamptz,
+        finished_at   timestamptz
+      )`,
+      `CREATE INDEX IF NOT EXISTS redrive_runs_running ON redrive_runs (id)
+        WHERE state = 'running'`,
+      `CREATE TABLE IF NOT EXISTS redrive_letters (
+        run_id            bigint      NOT NULL REFERENCES redrive_runs (id),
+        letter_id         bigint      NOT NULL REFERENCES dead_letters (id),
+        state             text        NOT NULL,  -- pending | sending | sent | skipped | failed
+        -- skipped: invalid | already_redriven | truncated; failed: the refusal
+        reason            text,
+        problems          jsonb,
+        -- edit and redrive: the corrected value, sent instead of the letter's
+        value             bytea,
+        sent_at           timestamptz,
+        sent_partition    integer,
+        sent_offset       bigint,
+        -- what ingest made of it: stored | superseded | dead_lettered (then the new letter)
+        outcome           text,
+        outcome_letter_id bigint REFERENCES dead_letters (id),
+        outcome_at        timestamptz,
+        PRIMARY KEY (run_id, letter_id)
+      )`,
+      'CREATE INDEX IF NOT EXISTS redrive_letters_letter ON redrive_letters (letter_id)',
+      `CREATE INDEX IF NOT EXISTS redrive_letters_todo ON redrive_letters (run_id, letter_id)
+        WHERE state IN ('pending', 'sending')`,
+      // the link of a letter that a redrive produced; NULL for every other (the batches' inserts
+      // leave it out: no foreign-key check on the hot path)
+      `ALTER TABLE dead_letters
+        ADD COLUMN IF NOT EXISTS redrive_of bigint REFERENCES dead_letters (id),
+        ADD COLUMN IF NOT EXISTS redrive_run bigint REFERENCES redrive_runs (id)`,
+      `CREATE INDEX IF NOT EXISTS dead_letters_redrive_of ON dead_letters (redrive_of)
+        WHERE redrive_of IS NOT NULL`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
