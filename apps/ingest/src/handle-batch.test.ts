@@ -1,4 +1,4 @@
-import { DLQ_HEADERS } from '@orders/kafka';
+import { DLQ_HEADERS, REDRIVE_HEADERS } from '@orders/kafka';
 import { encodeOrder, validateOrder } from '@orders/model';
 import { describe, expect, it } from 'vitest';
 import { bytes, invalidMessages, makeOrder } from '../test/fixtures.ts';
@@ -99,5 +99,53 @@ describe('handleBatch', () => {
     const header = out.deadLetters[0]?.headers[DLQ_HEADERS.problems] as string;
     expect(header.length).toBeLessThan(8_000);
     expect(out.deadLetters[0]?.problems.length).toBeGreaterThan(0);
+  });
+});
+
+describe('handleBatch: redriven messages', () => {
+  const redrive = (value: Buffer | null, offset: number, letter: string, run = '4') => ({
+    ...msg(value, offset, 'uid-r'),
+    headers: {
+      [REDRIVE_HEADERS.letter]: Buffer.from(letter),
+      [REDRIVE_HEADERS.run]: Buffer.from(run),
+    },
+  });
+
+  it('keeps a valid redriven message apart, with its claim, out of the in-batch dedupe', () => {
+    const out = handleBatch(
+      {
+        topic: 't',
+        partition: 1,
+        messages: [
+          msg(bytes(makeOrder('uid-r')), 10, 'uid-r'),
+          redrive(bytes(makeOrder('uid-r')), 11, '7'),
+          msg(bytes(makeOrder('uid-r')), 12, 'uid-r'),
+        ],
+      },
+      { maxBytes: MAX },
+    );
+    expect(out.valid.map((v) => v.offset)).toEqual(['12']);
+    expect(out.supersededInBatch).toBe(1);
+    expect(out.redriven?.map((v) => [v.offset, v.redrive])).toEqual([
+      ['11', { run: 4, letter: 7 }],
+    ]);
+    expect(out.redrivenLetters).toBeUndefined();
+  });
+
+  it('a redriven message that fails again is a letter naming its claim; a malformed claim is ordinary', () => {
+    const out = handleBatch(
+      {
+        topic: 't',
+        partition: 1,
+        messages: [redrive(Buffer.from('{'), 3, '7'), redrive(bytes(makeOrder('uid-r')), 4, 'x')],
+      },
+      { maxBytes: MAX },
+    );
+    expect(out.deadLetters.map((d) => [d.source.offset, d.reason, d.redrive])).toEqual([
+      ['3', 'not_json', { run: 4, letter: 7 }],
+    ]);
+    expect(out.redrivenLetters).toBe(1);
+    expect(out.redriven).toBeUndefined();
+    expect(out.valid.map((v) => v.offset)).toEqual(['4']);
   });
 });

@@ -1,8 +1,10 @@
 // Pure: one Kafka batch (one topic-partition) → the valid orders to upsert and the dead letters to
 // publish. No I/O, never throws on bad input: a bad message is data, not an exception, so it can
 // never block its partition.
-import { DLQ_HEADERS, type HeaderValue, type InboundMessage } from '@orders/kafka';
+import { DLQ_HEADERS, type HeaderValue, type InboundMessage, REDRIVE_HEADERS } from '@orders/kafka';
 import { type DeadLetterReason, decodeAndEncodeOrder, type Problem } from '@orders/model';
+import type { RedriveStepResult } from './redrive/batch-step.ts';
+import { type RedriveRef, redriveRef } from './redrive/refs.ts';
 
 export type { HeaderValue, InboundMessage };
 
@@ -28,6 +30,8 @@ export type ValidOrder = {
     value: Buffer | null;
     headers?: Record<string, HeaderValue>;
   };
+  /** a redriven message: the (run, letter) its headers name, checked in the batch's transaction */
+  redrive?: RedriveRef;
 };
 
 export type DeadLetter = {
@@ -46,6 +50,8 @@ export type DeadLetter = {
   /** the order_uid read from an invalid order, when it had one */
   uid?: string;
   source: { topic: string; partition: number; offset: string; timestamp: string };
+  /** a redriven message that failed again: the (run, letter) its headers name */
+  redrive?: RedriveRef;
 };
 
 export type HandledBatch = {
@@ -55,6 +61,16 @@ export type HandledBatch = {
   supersededInBatch: number;
   /** count of messages looked at */
   total: number;
+  /**
+   * Valid messages that name a redrive (x-redrive-letter), in offset order: kept out of the
+   * in-batch dedupe (their version position is their letter's, not their offset) and written after
+   * the batch's orders, in its transaction (redrive/batch-step.ts). Absent when there are none.
+   */
+  redriven?: ValidOrder[];
+  /** how many of `deadLetters` name a redrive */
+  redrivenLetters?: number;
+  /** set by the writer when the batch had redriven messages: what became of them (after COMMIT) */
+  redrive?: RedriveStepResult;
 };
 
 export type HandleBatchOptions = { maxBytes: number };
@@ -161,14 +177,61 @@ export function createBatchAccumulator(
 ): BatchAccumulator {
   const byUid = new Map<string, ValidOrder>();
   const deadLetters: DeadLetter[] = [];
+  let redriven: ValidOrder[] | undefined;
+  let redrivenLetters = 0;
   let superseded = 0;
   let total = 0;
+
+  // A message naming a redrive: a letter when it fails again, else kept apart with its claim.
+  function addRedriven(
+    message: InboundMessage,
+    decoded: ReturnType<typeof decodeAndEncodeOrder>,
+    ref: RedriveRef,
+  ): void {
+    if (!decoded.ok) {
+      const letter = deadLetter(
+        decoded.reason,
+        decoded.problems,
+        message,
+        batch.topic,
+        batch.partition,
+        decoded.uid,
+      );
+      letter.redrive = ref;
+      redrivenLetters++;
+      deadLetters.push(letter);
+      return;
+    }
+    redriven ??= [];
+    redriven.push({
+      uid: decoded.order.order_uid,
+      body: decoded.body,
+      etag: decoded.etag,
+      dateCreated: toEpochMs((decoded.order as { date_created?: unknown }).date_created),
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      source: {
+        topic: batch.topic,
+        key: message.key,
+        value: message.value,
+        headers: message.headers,
+      },
+      redrive: ref,
+    });
+  }
 
   return {
     add(message) {
       total++;
       // One step: the body is the message's own bytes when they already are the canonical text.
       const decoded = decodeAndEncodeOrder(message.value, { maxBytes: options.maxBytes });
+      // the one header check per message: does it name a redrive?
+      const redriveLetter = message.headers?.[REDRIVE_HEADERS.letter];
+      if (redriveLetter !== undefined) {
+        const ref = redriveRef(redriveLetter, message.headers ?? {});
+        if (ref) return addRedriven(message, decoded, ref);
+      }
       if (!decoded.ok) {
         deadLetters.push(
           deadLetter(
@@ -207,7 +270,15 @@ export function createBatchAccumulator(
       });
     },
     result() {
-      return { valid: [...byUid.values()], deadLetters, supersededInBatch: superseded, total };
+      const handled: HandledBatch = {
+        valid: [...byUid.values()],
+        deadLetters,
+        supersededInBatch: superseded,
+        total,
+      };
+      if (redriven) handled.redriven = redriven;
+      if (redrivenLetters > 0) handled.redrivenLetters = redrivenLetters;
+      return handled;
     },
   };
 }

@@ -16,6 +16,7 @@ import type { LedgerRepo } from './ledger-repo.ts';
 import type { Logger } from './logger.ts';
 import type { OffsetsRepo, PartitionOf } from './offsets-repo.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
+import type { RedriveBatchStep } from './redrive/batch-step.ts';
 
 /** Where the batch moves its partition: from `expected` (undefined: no row yet) to `next`. */
 export type Advance = { at: PartitionOf; expected: string | undefined; next: string };
@@ -49,6 +50,8 @@ export type OrderWriterOptions = {
   /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
   upsertChunk: number;
   logger: Logger;
+  /** redriven messages, last in the transaction (their result lands in `handled.redrive`) */
+  redrives?: RedriveBatchStep;
 };
 
 const emptyOutcome = (): UpsertOutcome => ({
@@ -86,7 +89,24 @@ export function createOrderWriter(o: OrderWriterOptions): OrderWriter {
         add(total, await repo.upsert(tx, valid.slice(i, i + o.upsertChunk)));
       }
       if (handled.deadLetters.length > 0) await o.ledger.insert(tx, handled.deadLetters);
+      await redrives(tx, handled, advance, false);
       return total;
+    });
+  }
+
+  async function redrives(
+    tx: Queryable,
+    handled: HandledBatch,
+    advance: Advance,
+    isolate: boolean,
+  ) {
+    if (!o.redrives?.has(handled)) return;
+    const { topic, partition } = advance.at;
+    handled.redrive = await o.redrives.write(tx, handled, {
+      topic,
+      partition,
+      isolate,
+      ledger: o.ledger,
     });
   }
 
@@ -119,6 +139,8 @@ export function createOrderWriter(o: OrderWriterOptions): OrderWriter {
       }
       const letters = [...handled.deadLetters, ...rejected];
       if (letters.length > 0) await o.ledger.insert(tx, letters);
+      await redrives(tx, handled, advance, true);
+      if (handled.redrive) for (const r of handled.redrive.rejected) rejected.push(r);
       return { outcome, rejected };
     });
     if (result.rejected.length > 0) {

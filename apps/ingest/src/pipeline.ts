@@ -25,6 +25,7 @@ import type { OffsetsRepo } from './offsets-repo.ts';
 import { createOrderWriter, FencedError } from './order-writer.ts';
 import type { OrdersRepo, UpsertOutcome } from './orders-repo.ts';
 import type { Positions } from './positions.ts';
+import type { RedriveBatchStep } from './redrive/batch-step.ts';
 
 export type Backoff = { baseMs: number; capMs: number };
 
@@ -46,6 +47,8 @@ export type PipelineOptions = {
   maxMessageBytes: number;
   /** most rows per upsert statement; a larger batch becomes several statements in one transaction */
   upsertChunk: number;
+  /** redriven messages (x-redrive-*): versioned by their letter, outcomes recorded in the batch */
+  redrives?: RedriveBatchStep;
   backoff?: Backoff;
   /**
    * Entering / leaving the degraded state (readiness). It is entered when a first partition's batch
@@ -111,6 +114,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     store: options.store,
     upsertChunk: options.upsertChunk,
     logger: log,
+    ...(options.redrives ? { redrives: options.redrives } : {}),
   });
 
   // Partitions whose last batch failed, each paused until its resume; logged once per state
@@ -209,6 +213,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       batchNumber++;
       // the rows are durable now: the store may show them (never before COMMIT)
       await writer.remember(handled.valid, written);
+      const redrive = handled.redrive;
+      if (redrive) {
+        await writer.remember(redrive.orders, { ...redrive.outcome, skipped: 0 });
+        options.redrives?.committed(redrive);
+        written = sum(written, redrive.outcome);
+      }
       options.afterCommit?.(batchNumber);
     } catch (err) {
       if (err instanceof FencedError) return await fenced(batch, err);
@@ -264,6 +274,17 @@ function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
     batch.heartbeat().catch(() => {});
   }, everyMs);
   return () => clearInterval(timer);
+}
+
+/** The batch's writes and its redrive step's, counted together. */
+function sum(a: UpsertOutcome, b: UpsertOutcome): UpsertOutcome {
+  return {
+    written: a.written,
+    inserted: a.inserted + b.inserted,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    skipped: a.skipped + b.skipped,
+  };
 }
 
 function describe(err: unknown) {
