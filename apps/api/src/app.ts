@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Router } from 'hono/router';
 import { RegExpRouter } from 'hono/router/reg-exp-router';
+import { createAdminRoutes } from './admin/index.ts';
 import type { ApiDeps } from './deps.ts';
 import { type ApiLogger, createErrorHandler, notFoundHandler } from './http-error.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -63,6 +64,8 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
   mountRoute(app, metricsRoute(metrics.registry));
   mountRoute(app, openApiRoute(deps.getOrderById));
   mountRoute(app, docsRoute(deps.getOrderById));
+  // off without tokens: not mounted, so /dead-letters… is the plain 404 of any unknown path
+  if (deps.admin && deps.admin.tokens.length > 0) app.route('/', createAdminRoutes(deps.admin));
   if (options.page !== false) {
     app.route('/', createPageRoutes({ getOrderById: deps.getOrderById }));
   }

@@ -1,4 +1,5 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
+import type { AdminDeps } from './admin/deps.ts';
 import type { ApiMetrics } from './api-metrics.ts';
 import type { ApiLogger } from './http-error.ts';
 import type { OrderSummary } from './order-summary.ts';
@@ -68,5 +69,10 @@ export type ApiDeps = {
   /** Where 5xx causes are logged; defaults to one JSON line on stderr. */
   logger?: ApiLogger;
   readThrough?: ReadThroughTuning;
+  /**
+   * The admin API (`/dead-letters…`, apps/api/README.md "Admin API"): mounted when given with at
+   * least one token (ADMIN_TOKENS); otherwise every admin path answers 404.
+   */
+  admin?: AdminDeps;
   now?: () => number;
 };

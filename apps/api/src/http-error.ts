@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 
 export const ERROR_STATUS = {
   bad_request: 400,
+  unauthorized: 401,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
@@ -21,6 +22,8 @@ export type ApiErrorOptions = {
   allow?: string;
   /** For 503: seconds before a retry makes sense, sent as `Retry-After`. */
   retryAfter?: number;
+  /** For 401: the challenge, sent as `WWW-Authenticate` (e.g. `Bearer`). */
+  authenticate?: string;
   cause?: unknown;
 };
 
@@ -29,12 +32,14 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly allow: string | undefined;
   readonly retryAfter: number | undefined;
+  readonly authenticate: string | undefined;
 
   constructor(code: ApiErrorCode, message: string, options: ApiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.allow = options.allow;
     this.retryAfter = options.retryAfter;
+    this.authenticate = options.authenticate;
   }
 
   get status(): (typeof ERROR_STATUS)[ApiErrorCode] {
@@ -58,6 +63,7 @@ export function errorResponse(error: ApiError): Response {
   };
   if (error.allow !== undefined) headers.allow = error.allow;
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
+  if (error.authenticate !== undefined) headers['www-authenticate'] = error.authenticate;
   const body = JSON.stringify({ error: { code: error.code, message: error.message } });
   return new Response(body, { status: error.status, headers });
 }

@@ -34,4 +34,15 @@ describe('readQuery', () => {
     expect(read('?uid=%ZZ')).toMatchObject({ ok: false });
     expect(read('?%ZZ=1')).toMatchObject({ ok: false });
   });
+
+  it('refuses unknown parameters when asked, naming only a plain name', () => {
+    const strict = (query: string) =>
+      readQuery(`http://localhost/x${query}`, names, { unknown: 'refuse' });
+    expect(strict('?id=1&uid=a')).toEqual({ ok: true, values: { id: '1', uid: 'a' } });
+    expect(strict('?id=1&limt=5')).toEqual({ ok: false, message: 'unknown parameter limt' });
+    expect(strict('?%3Cscript%3E=1')).toEqual({ ok: false, message: 'unknown parameter' });
+    expect(strict(`?${'n'.repeat(10_000)}=1`)).toEqual({ ok: false, message: 'unknown parameter' });
+    expect(strict('?%00')).toEqual({ ok: false, message: 'unknown parameter' });
+    expect(strict('?&&')).toEqual({ ok: true, values: {} });
+  });
 });

@@ -1,6 +1,7 @@
 import { ORDER_LIMITS, orderJsonSchema } from '@orders/model';
 import { MAX_ORDER_ID } from '../keys.ts';
 import { ALLOW, MAX_BODY_BYTES } from '../routes/route.ts';
+import { ADMIN_SCHEMAS, ADMIN_SECURITY_SCHEMES, adminPaths } from './admin-openapi.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -12,7 +13,7 @@ type JsonObject = { [key: string]: Json };
 export function buildOpenApi(options: { getOrderById: boolean }): JsonObject {
   const schemas: JsonObject = {};
   schemas.Order = toComponent(orderJsonSchema as unknown as JsonObject, 'Order', schemas);
-  Object.assign(schemas, OTHER_SCHEMAS);
+  Object.assign(schemas, OTHER_SCHEMAS, ADMIN_SCHEMAS);
 
   const uidMax = ORDER_LIMITS.string.order.order_uid.max;
   const uidSchema: JsonObject = {
@@ -61,9 +62,11 @@ export function buildOpenApi(options: { getOrderById: boolean }): JsonObject {
       version: '1.0.0',
       description:
         'Orders consumed from Kafka, validated and stored in PostgreSQL, served from memory with a ' +
-        'read-through to PostgreSQL for orders memory does not hold. Every route answers GET and ' +
-        `HEAD; other methods get 405 with \`Allow: ${ALLOW}\`, and a request announcing a body over ` +
-        `${MAX_BODY_BYTES} bytes gets 413. Errors are \`{ "error": { "code", "message" } }\`.`,
+        'read-through to PostgreSQL for orders memory does not hold. Every order route answers GET ' +
+        `and HEAD; other methods get 405 with \`Allow: ${ALLOW}\`, and a request announcing a body ` +
+        `over ${MAX_BODY_BYTES} bytes gets 413. Errors are \`{ "error": { "code", "message" } }\`. ` +
+        'The admin routes (`/dead-letters…`) need a bearer token of ADMIN_TOKENS and answer 404 ' +
+        'when none is configured.',
     },
     paths: {
       '/orders/{order_uid}': {
@@ -144,9 +147,11 @@ export function buildOpenApi(options: { getOrderById: boolean }): JsonObject {
         description: 'HTML.',
         content: { 'text/html': { schema: { type: 'string' } } },
       }),
+      ...adminPaths(errors),
     },
     components: {
       schemas,
+      securitySchemes: ADMIN_SECURITY_SCHEMES,
       parameters: {
         'If-None-Match': {
           name: 'If-None-Match',
@@ -165,13 +170,23 @@ export function buildOpenApi(options: { getOrderById: boolean }): JsonObject {
       },
       responses: {
         '400': errorResponse('Malformed key or query (bad id, bad uid, duplicate parameter).'),
-        '404': errorResponse('No order with this key, or no such route.'),
+        '401': {
+          ...errorResponse('No valid bearer token (admin routes); no detail is given.'),
+          headers: {
+            'WWW-Authenticate': { description: '`Bearer`.', schema: { type: 'string' } },
+          },
+        },
+        '404': errorResponse(
+          'No order (or dead letter) with this key, no such route, or the admin API is off.',
+        ),
         '405': {
           ...errorResponse('Method not allowed on this route.'),
           headers: { Allow: { description: 'Allowed methods.', schema: { type: 'string' } } },
         },
         '413': errorResponse(`Request body over ${MAX_BODY_BYTES} bytes.`),
-        '503': errorResponse('PostgreSQL unavailable while reading an order memory does not hold.'),
+        '503': errorResponse(
+          'PostgreSQL unavailable while reading an order memory does not hold, or the ledger.',
+        ),
       },
     },
   };
@@ -225,6 +240,7 @@ const OTHER_SCHEMAS: JsonObject = {
             type: 'string',
             enum: [
               'bad_request',
+              'unauthorized',
               'not_found',
               'method_not_allowed',
               'payload_too_large',

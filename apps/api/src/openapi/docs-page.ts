@@ -11,6 +11,7 @@ export function renderDocsPage(doc: JsonObject): string {
   const schemas = obj(components.schemas);
   const sharedResponses = obj(components.responses);
   const sharedParams = obj(components.parameters);
+  const securitySchemes = obj(components.securitySchemes);
 
   let body = `<h1>${esc(str(info.title))} <small>${esc(str(info.version))}</small></h1>`;
   body += `<p>${prose(str(info.description))}</p>`;
@@ -29,6 +30,12 @@ export function renderDocsPage(doc: JsonObject): string {
       body += `<section id="${anchor(method, path)}"><h2><code>${esc(method.toUpperCase())} ${esc(path)}</code></h2>`;
       body += `<p><strong>${esc(str(op.summary))}</strong></p>`;
       if (op.description) body += `<p>${prose(str(op.description))}</p>`;
+      for (const requirement of arr(op.security)) {
+        for (const name of Object.keys(obj(requirement))) {
+          const scheme = obj(securitySchemes[name]);
+          body += `<p><strong>Authorization:</strong> <code>${esc(str(scheme.scheme))}</code> (${esc(name)}) — ${prose(str(scheme.description))}</p>`;
+        }
+      }
       const params = arr(op.parameters).map((p) => resolve(obj(p), sharedParams));
       if (params.length > 0) {
         body +=

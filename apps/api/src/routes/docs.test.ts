@@ -13,6 +13,8 @@ describe('GET /docs', () => {
     expect(html).toContain('GET /orders/{order_uid}');
     expect(html).toContain('delivery_service');
     expect(html).toContain('<code>^[A-Za-z0-9_-]*$</code>');
+    expect(html).toContain('GET /dead-letters/{id}');
+    expect(html).toContain('<strong>Authorization:</strong> <code>bearer</code> (adminToken)');
     expect(html).not.toMatch(/<script|https?:\/\/(?!json-schema)/i);
   });
 });

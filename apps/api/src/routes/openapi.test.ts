@@ -34,6 +34,9 @@ describe('GET /openapi.json', () => {
       '/metrics',
       '/openapi.json',
       '/docs',
+      '/dead-letters',
+      '/dead-letters/summary',
+      '/dead-letters/{id}',
     ]) {
       expect(dig(doc, 'paths', path, 'get'), path).toBeDefined();
     }
@@ -57,6 +60,60 @@ describe('GET /openapi.json', () => {
         .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
       expect(dig(doc, ...parts), ref).toBeDefined();
     }
+  });
+
+  it('describes the admin routes: bearer security, 401, and the letter schemas', async () => {
+    const doc = await (await routeApp(openApiRoute(true)).app.request('/openapi.json')).json();
+    expect(dig(doc, 'components', 'securitySchemes', 'adminToken')).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    const paths = dig(doc, 'paths') as Record<string, Record<string, unknown>>;
+    const admin = Object.keys(paths).filter((p) => p.startsWith('/dead-letters'));
+    expect(admin).toHaveLength(3);
+    for (const path of admin) {
+      for (const [method, op] of Object.entries(paths[path] ?? {})) {
+        expect(dig(op, 'security'), `${method} ${path}`).toEqual([{ adminToken: [] }]);
+        for (const status of ['400', '401', '404', '503']) {
+          expect(dig(op, 'responses', status), `${method} ${path} ${status}`).toBeDefined();
+        }
+      }
+    }
+    // the public routes need no token
+    expect(dig(doc, 'paths', '/orders/{order_uid}', 'get', 'security')).toBeUndefined();
+    const letter = dig(doc, 'components', 'schemas', 'DeadLetter', 'required');
+    expect(letter).toEqual([
+      'id',
+      'reason',
+      'problems',
+      'source',
+      'key',
+      'uid',
+      'value',
+      'size',
+      'truncated',
+      'stored_at',
+      'redrives',
+    ]);
+    expect(dig(doc, 'components', 'schemas', 'DeadLetterDetail', 'required')).toContain(
+      'would_pass_now',
+    );
+    expect(
+      dig(
+        doc,
+        'components',
+        'schemas',
+        'Error',
+        'properties',
+        'error',
+        'properties',
+        'code',
+        'enum',
+      ),
+    ).toContain('unauthorized');
+    expect(dig(doc, 'components', 'responses', '401', 'headers')).toHaveProperty(
+      'WWW-Authenticate',
+    );
   });
 
   it('describes ?id= according to SERVER_GET_ORDER_BY_ID', async () => {
