@@ -13,6 +13,7 @@ import {
 import { createRegistry, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
+import { createDeadLetterReads } from './dead-letter-reads.ts';
 import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
@@ -174,6 +175,16 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       logger: {
         error: (msg: string, fields?: Record<string, unknown>) => logger.error(msg, fields),
       },
+      // the admin API over the ledger; without ADMIN_TOKENS it is not mounted (every path 404)
+      ...(config.admin.tokens.length > 0
+        ? {
+            admin: {
+              tokens: config.admin.tokens,
+              deadLetters: createDeadLetterReads(db),
+              maxMessageBytes: config.kafka.maxMessageBytes,
+            },
+          }
+        : {}),
     });
     http = await startHttpServer({
       fetch: app.fetch,
