@@ -1,7 +1,7 @@
 // The admin API's ports: what it reads (the dead-letter ledger, implemented by ingest over
 // PostgreSQL: the API never imports pg) and what it is given. Part B's redrive adds its own here.
 import type { DeadLetterReason, ProblemCode } from '@orders/model';
-import type { LetterRedrive } from './redrive-deps.ts';
+import type { LetterRedrive, RedriveService } from './redrive-deps.ts';
 
 /** One `ADMIN_TOKENS` entry (@orders/config's AdminToken): the name is what the audit records. */
 export type AdminToken = { readonly name: string; readonly secret: string };
@@ -101,5 +101,7 @@ export type AdminDeps = {
   deadLetters: DeadLetterReader;
   /** KAFKA_MAX_BYTES: the running limit a letter is re-validated against (`would_pass_now`) */
   maxMessageBytes: number;
+  /** sends letters back to the orders topic (redrive-deps.ts); absent: the redrive routes 404 */
+  redrive?: RedriveService;
   now?: () => number;
 };

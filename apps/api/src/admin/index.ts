@@ -8,6 +8,9 @@ import { deadLetterByIdRoute } from './dead-letter-by-id.ts';
 import { deadLettersListRoute } from './dead-letters-list.ts';
 import { deadLettersSummaryRoute } from './dead-letters-summary.ts';
 import type { AdminDeps } from './deps.ts';
+import { redriveEditRoute } from './redrive-edit.ts';
+import { redriveCancelRoute, redriveResumeRoute, redriveRunRoute } from './redrive-runs.ts';
+import { redriveStartRoute } from './redrive-start.ts';
 import { type AdminRoute, adminDispatcher } from './route.ts';
 
 export type { AdminEnv } from './auth.ts';
@@ -24,6 +27,11 @@ export const ADMIN_ROUTES: readonly ((deps: AdminDeps) => AdminRoute)[] = [
   deadLettersListRoute,
   deadLettersSummaryRoute,
   deadLetterByIdRoute,
+  redriveStartRoute,
+  redriveEditRoute,
+  redriveRunRoute,
+  redriveResumeRoute,
+  redriveCancelRoute,
 ];
 
 /** Where the admin API lives; every path under it is the admin's (404 there is the admin's). */

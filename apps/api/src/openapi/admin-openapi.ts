@@ -4,6 +4,7 @@ import { DEAD_LETTER_REASONS, PROBLEM_CODES } from '@orders/model';
 import { PAGE_VALUE_BYTES } from '../admin/dead-letters-list.ts';
 import { SUMMARY_HOURS, SUMMARY_REUSE_MS } from '../admin/dead-letters-summary.ts';
 import { LIST_DEFAULT, LIST_MAX, PARTITION_MAX, UID_MAX } from '../admin/params.ts';
+import { REDRIVE_SCHEMAS, redrivePaths } from './redrive-openapi.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -136,6 +137,7 @@ export function adminPaths(errors: (...codes: string[]) => JsonObject): JsonObje
         },
       },
     },
+    ...redrivePaths(errors),
   };
 }
 
@@ -292,4 +294,5 @@ export const ADMIN_SCHEMAS: JsonObject = {
       },
     },
   },
+  ...REDRIVE_SCHEMAS,
 };
