@@ -27,6 +27,7 @@ import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPositions, lagFromPostgres } from './positions.ts';
 import { createPostgresProbe } from './postgres-probe.ts';
 import { readiness } from './readiness.ts';
+import { createRedrive, type RedriveTuning } from './redrive/wiring.ts';
 
 export type IngestDeps = {
   logger?: Logger;
@@ -42,6 +43,8 @@ export type IngestDeps = {
   env?: NodeJS.ProcessEnv;
   /** how often consumer lag is sampled from admin offsets; 0 disables */
   lagIntervalMs?: number;
+  /** redrive runner tuning and test hooks (lease, poll, afterChunkCommit) */
+  redrive?: RedriveTuning;
 };
 
 export type Ingest = {
@@ -89,6 +92,14 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   // one registry per process, rendered at /metrics: ingest's families, the API's, the process's
   const registry = createRegistry();
   const metrics = createIngestMetrics({ registry, topic: config.kafka.topic });
+  const redrive = createRedrive({
+    db,
+    config,
+    registry,
+    logger,
+    kafkaSsl: deps.kafkaSsl,
+    tuning: deps.redrive,
+  });
   const apiMetrics = createApiMetrics({ registry, ingest: metrics.snapshot });
   apiMetrics.trackStore(store);
   registerProcessMetrics(registry);
@@ -182,6 +193,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
               tokens: config.admin.tokens,
               deadLetters: createDeadLetterReads(db),
               maxMessageBytes: config.kafka.maxMessageBytes,
+              redrive: redrive.service,
             },
           }
         : {}),
@@ -241,6 +253,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       logger,
       maxMessageBytes: config.kafka.maxMessageBytes,
       upsertChunk: config.ingest.batchSize,
+      redrives: redrive.step,
       afterCommit: deps.afterCommit,
       onLetters: letters.outbox.wake,
     });
@@ -319,6 +332,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       );
     }
     for (const t of timers) t.unref();
+    redrive.start(kafka);
 
     if (config.ingest.writeExamples) {
       demo = startDemoProducer({ topic: config.kafka.topic, env: deps.env ?? process.env, logger });
@@ -346,6 +360,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (consumer)
       await consumer.stop().catch((err) => logger.warn('consumer stop', errorFields(err)));
     if (deadLetters) await deadLetters.stop(Math.min(2_000, left() / 2));
+    await redrive.stop();
     // 2. HTTP, idle keep-alive sockets included
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it

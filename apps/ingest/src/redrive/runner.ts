@@ -57,6 +57,8 @@ export type RedriveRunnerOptions = {
   maxMessageBytes: number;
   logger: Logger;
   onSent?(letters: number): void;
+  /** letters Kafka refused as records (failed for good) */
+  onFailed?(letters: number): void;
   leaseMs?: number;
   pollMs?: number;
   /** most runs executing at once in this instance */
@@ -275,6 +277,7 @@ export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
           const e = KafkaError.from(err);
           if (!e.recordRefused) throw err;
           await o.runs.markFailed(run.id, row.letter_id, `refused by Kafka: ${e.type}`);
+          o.onFailed?.(1);
           continue;
         }
         await o.runs.markSent(run.id, instance, [
