@@ -6,7 +6,7 @@ import { createIngest, type IngestDeps } from './ingest.ts';
 import { createLogger, errorFields } from './logger.ts';
 
 /** Hooks a test entry point passes (test/crash-main.ts); the service's own start passes none. */
-export type MainHooks = Pick<IngestDeps, 'afterCommit' | 'afterDlqPublish'>;
+export type MainHooks = Pick<IngestDeps, 'afterCommit' | 'afterDlqPublish' | 'redrive'>;
 
 export async function runMain(hooks: MainHooks = {}): Promise<void> {
   let envFile: EnvFileRead;

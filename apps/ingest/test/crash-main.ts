@@ -8,6 +8,8 @@ import { type MainHooks, runMain } from '../src/main.ts';
 export const CRASH_AFTER_DB_COMMIT = 'ORDERS_TEST_CRASH_AFTER_DB_COMMIT';
 /** SIGKILL once letters are on the dead-letter topic, before the ledger marks them published. */
 export const CRASH_AFTER_DLQ_PUBLISH = 'ORDERS_TEST_CRASH_AFTER_DLQ_PUBLISH';
+/** SIGKILL right after the N-th redrive chunk's Kafka commit, before it is marked sent. */
+export const CRASH_AFTER_REDRIVE_CHUNK = 'ORDERS_TEST_CRASH_AFTER_REDRIVE_CHUNK';
 
 /** The hooks `env` asks for; a malformed value is an error, never a hook silently off. */
 export function readCrashHooks(
@@ -38,12 +40,28 @@ export function readCrashHooks(
     }
     hooks.afterDlqPublish = kill;
   }
+  const chunk = env[CRASH_AFTER_REDRIVE_CHUNK];
+  if (chunk !== undefined) {
+    if (!/^[1-9][0-9]{0,8}$/.test(chunk)) {
+      return { ok: false, message: `${CRASH_AFTER_REDRIVE_CHUNK} must be a chunk number ≥ 1` };
+    }
+    let chunks = 0;
+    hooks.redrive = {
+      afterChunkCommit: () => {
+        if (++chunks >= Number(chunk)) kill();
+      },
+    };
+  }
   return { ok: true, hooks };
 }
 
 /** Whether `env` asks for a crash hook (then this entry point, not src/main.ts, must run). */
 export function wantsCrashHooks(env: Record<string, string | undefined>): boolean {
-  return env[CRASH_AFTER_DB_COMMIT] !== undefined || env[CRASH_AFTER_DLQ_PUBLISH] !== undefined;
+  return (
+    env[CRASH_AFTER_DB_COMMIT] !== undefined ||
+    env[CRASH_AFTER_DLQ_PUBLISH] !== undefined ||
+    env[CRASH_AFTER_REDRIVE_CHUNK] !== undefined
+  );
 }
 
 if (import.meta.main) {
