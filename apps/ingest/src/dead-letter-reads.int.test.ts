@@ -213,12 +213,24 @@ describe('createDeadLetterReads (PostgreSQL)', () => {
   });
 
   it('ends a read past its statement timeout with an error, and the pool stays usable', async () => {
-    const reads = createDeadLetterReads(
-      { withClient: (fn) => db.withClient((c) => fn(slow(c))) },
-      { timeoutMs: 50 },
-    );
-    await expect(reads.get(1)).rejects.toThrow(/cancelled after 50 ms/);
-    expect(await createDeadLetterReads(db).get(1)).toBeDefined();
+    // the admin pool's own statement_timeout ends a page or a letter; the summary's SET LOCAL its
+    const short = createDb({
+      connectionString: database.url,
+      logger: silentLogger,
+      max: 1,
+      statementTimeoutMillis: 50,
+    });
+    try {
+      const reads = createDeadLetterReads(
+        { query: slow(short).query, withClient: (fn) => short.withClient((c) => fn(slow(c))) },
+        { summaryTimeoutMs: 50 },
+      );
+      await expect(reads.get(1)).rejects.toThrow(/cancelled by its statement timeout/);
+      await expect(reads.summary({ hours: 48 })).rejects.toThrow(/cancelled by its statement/);
+      expect(await createDeadLetterReads(short).get(1)).toBeDefined();
+    } finally {
+      await short.end();
+    }
   });
 });
 

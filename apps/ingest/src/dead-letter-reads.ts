@@ -1,8 +1,9 @@
 // The admin API's reads of the dead-letter ledger (the api's DeadLetterReader): pages newest first
-// by (stored_at, id) with a keyset, one letter, and the summary. Every statement runs read-only
-// with a statement_timeout of its own, so an operator's query cannot hold one of the pool's
-// connections (shared with the batch writers) for the pool's 30 s. Each filter has an index that
-// yields its rows in page order (migrations.ts step 3). Every SQL text here is built from fixed
+// by (stored_at, id) with a keyset, one letter, and the summary. They run on a pool of their own
+// (createAdminDb): its statement_timeout bounds each read and an operator's query never holds a
+// batch writer's connection. A page or a letter is one statement, one round trip; the summary
+// reads in one read-only transaction with a longer timeout. Each filter has an index that yields
+// its rows in page order (migrations.ts step 3). Every SQL text here is built from fixed
 // fragments; values only ever travel as parameters.
 import type {
   DeadLetterFilter,
@@ -13,11 +14,29 @@ import type {
   DeadLetterRecord,
   DeadLetterSummary,
 } from '@orders/api';
-import type { Db, Queryable } from './db.ts';
+import { createDb, type Db, type Queryable } from './db.ts';
+import type { Logger } from './logger.ts';
+
+/** The admin reads' pool: a few connections, each statement cut at ADMIN_STATEMENT_TIMEOUT_MS. */
+export const ADMIN_POOL_MAX = 4;
+export const ADMIN_STATEMENT_TIMEOUT_MS = 5_000;
+/** The summary reads the whole ledger's reason index (~1 s per million letters): more time. */
+export const SUMMARY_TIMEOUT_MS = 20_000;
+
+/** The pool the admin reads run on (connected on first use, so free while the API is off). */
+export function createAdminDb(connectionString: string, logger: Logger): Db {
+  return createDb({
+    connectionString,
+    applicationName: 'orders-admin',
+    max: ADMIN_POOL_MAX,
+    statementTimeoutMillis: ADMIN_STATEMENT_TIMEOUT_MS,
+    logger,
+  });
+}
 
 export type DeadLetterReadsOptions = {
-  /** statement_timeout of each read, ms (the summary gets 4x) */
-  timeoutMs?: number;
+  /** statement_timeout of the summary's transaction, ms (default SUMMARY_TIMEOUT_MS) */
+  summaryTimeoutMs?: number;
 };
 
 /** A list of SQL conditions and the parameters they use (`$n` numbered from 1 in order). */
@@ -162,10 +181,25 @@ SELECT reason, problem_codes, count(*)::int AS n FROM dead_letters GROUP BY 1, 2
 const QUERY_CANCELED = '57014';
 
 export function createDeadLetterReads(
-  db: Pick<Db, 'withClient'>,
+  db: Pick<Db, 'query' | 'withClient'>,
   options: DeadLetterReadsOptions = {},
 ): DeadLetterReader {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const summaryTimeoutMs = options.summaryTimeoutMs ?? SUMMARY_TIMEOUT_MS;
+
+  // A read the statement_timeout ended says so (the cause, logged by the API, keeps the rest).
+  const timedOut = (error: unknown) => {
+    if ((error as { code?: unknown }).code === QUERY_CANCELED) {
+      return new Error('dead-letter read cancelled by its statement timeout', { cause: error });
+    }
+    return error;
+  };
+  async function read<R extends Record<string, unknown>>(text: string, params: unknown[]) {
+    try {
+      return (await db.query<R>(text, params)).rows;
+    } catch (error) {
+      throw timedOut(error);
+    }
+  }
 
   // One read-only transaction with its own statement_timeout; a cancelled statement leaves a
   // healthy connection, which goes back to the pool (withClient destroys it only when even the
@@ -178,10 +212,7 @@ export function createDeadLetterReads(
         result = await fn(client);
       } catch (error) {
         await client.query('ROLLBACK');
-        if ((error as { code?: unknown }).code === QUERY_CANCELED) {
-          throw new Error(`dead-letter read cancelled after ${ms} ms`, { cause: error });
-        }
-        throw error;
+        throw timedOut(error);
       }
       await client.query('COMMIT');
       return result;
@@ -191,9 +222,7 @@ export function createDeadLetterReads(
   return {
     async list(query) {
       const { text, params } = listSql(query);
-      const rows = await readOnly(timeoutMs, async (c) => {
-        return (await c.query<LetterRow & { fits: boolean }>(text, params)).rows;
-      });
+      const rows = await read<LetterRow & { fits: boolean }>(text, params);
       const letters: DeadLetterRecord[] = [];
       for (const row of rows) {
         if (letters.length === query.limit || !row.fits) break;
@@ -208,13 +237,11 @@ export function createDeadLetterReads(
     },
     async get(id) {
       if (!Number.isSafeInteger(id) || id < 1) return undefined;
-      const rows = await readOnly(timeoutMs, async (c) => {
-        return (await c.query<LetterRow>(GET_SQL, [id])).rows;
-      });
+      const rows = await read<LetterRow>(GET_SQL, [id]);
       return rows[0] ? toRecord(rows[0]) : undefined;
     },
     async summary({ hours }) {
-      const { counts, perHour } = await readOnly(timeoutMs * 4, async (c) => ({
+      const { counts, perHour } = await readOnly(summaryTimeoutMs, async (c) => ({
         counts: (
           await c.query<{ reason: string; problem_codes: string[] | null; n: number }>(COUNTS_SQL)
         ).rows,

@@ -13,7 +13,7 @@ import {
 import { createRegistry, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
-import { createDeadLetterReads } from './dead-letter-reads.ts';
+import { createAdminDb, createDeadLetterReads } from './dead-letter-reads.ts';
 import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
@@ -77,6 +77,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     max: config.postgres.poolMax,
     logger: logger.child({ component: 'postgres' }),
   });
+  // the admin API's reads, on a pool of their own (connected on first use)
+  const adminDb = createAdminDb(
+    config.postgres.connectionString,
+    logger.child({ component: 'admin' }),
+  );
   const repo = createOrdersRepo(db);
   const offsets = createOffsetsRepo(db);
   const positions = createPositions({
@@ -191,7 +196,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         ? {
             admin: {
               tokens: config.admin.tokens,
-              deadLetters: createDeadLetterReads(db),
+              deadLetters: createDeadLetterReads(adminDb),
               maxMessageBytes: config.kafka.maxMessageBytes,
               redrive: redrive.service,
             },
@@ -365,6 +370,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it
     await db.end().catch(() => {});
+    await adminDb.end().catch(() => {});
     logger.info('ingest stopped', { ms: Date.now() - started });
   }
 
