@@ -1,7 +1,12 @@
 // Redrive end to end against real Kafka and PostgreSQL: letters a running ingest dead-lettered
 // (PostgreSQL refused them through a CHECK the test adds and drops), redriven through the admin
 // API, consumed again by the same ingest.
-import { REDRIVE_HEADERS, readToHighWatermark } from '@orders/kafka';
+import {
+  createTransactionalProducer,
+  KafkaError,
+  REDRIVE_HEADERS,
+  readToHighWatermark,
+} from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from './fixtures.ts';
 import { kafka, produce, type Running, sql, type TestEnv, useTestEnv, waitFor } from './harness.ts';
@@ -226,5 +231,38 @@ describe('redrive', () => {
     // nothing more arrived by itself
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await letterIds(env)).toEqual([first, second]);
+  });
+
+  it('ingest reads read_committed: an aborted transaction (as a failed redrive chunk) is never ingested', async () => {
+    const env = await t.setup({ partitions: 2, topicConfig: { 'max.message.bytes': '20000' } });
+    const running = await t.start();
+    // one transaction: a valid order on partition 0, a record the broker refuses on partition 1;
+    // the refusal aborts the transaction, the order stays on partition 0 as an aborted record
+    const producer = createTransactionalProducer(kafka(env.brokers), {
+      transactionalId: `test-abort-${env.groupId}`,
+    });
+    await producer.connect();
+    const refused = await producer
+      .sendInTransaction(env.topic, [
+        { key: Buffer.from('aborted'), value: bytes(makeOrder('aborted')), partition: 0 },
+        { key: Buffer.from('huge'), value: Buffer.alloc(50_000, 0x20), partition: 1 },
+      ])
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    await producer.close();
+    expect(KafkaError.from(refused).recordRefused).toBe(true);
+    await produce(env.brokers, env.topic, [
+      { key: 'after', value: bytes(makeOrder('after')), partition: 0 },
+    ]);
+    await waitFor(
+      async () => (await fetch(`${running.url}/orders/after`)).status === 200,
+      20_000,
+      'the order after the aborted transaction',
+    );
+    expect((await fetch(`${running.url}/orders/aborted`)).status).toBe(404);
+    const rows = await sql(env.databaseUrl, "SELECT 1 FROM orders WHERE order_uid = 'aborted'");
+    expect(rows).toEqual([]);
   });
 });
