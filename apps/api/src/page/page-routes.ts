@@ -9,11 +9,17 @@ import { PAGE_SECURITY_HEADERS } from './security-headers.ts';
  * type-check config that live in the same folder are never served.
  */
 const ASSET_TYPES: Readonly<Record<string, string>> = {
+  'admin-api.js': 'text/javascript; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'bytes.js': 'text/javascript; charset=utf-8',
+  'dead-letters.js': 'text/javascript; charset=utf-8',
   'api.js': 'text/javascript; charset=utf-8',
   'dom.js': 'text/javascript; charset=utf-8',
   'format.js': 'text/javascript; charset=utf-8',
   'hidden-chars.js': 'text/javascript; charset=utf-8',
+  'json-paths.js': 'text/javascript; charset=utf-8',
+  'letter-actions.js': 'text/javascript; charset=utf-8',
+  'letter-render.js': 'text/javascript; charset=utf-8',
   'lookup.js': 'text/javascript; charset=utf-8',
   'lookup-outcome.js': 'text/javascript; charset=utf-8',
   'rate.js': 'text/javascript; charset=utf-8',

@@ -1,8 +1,9 @@
 // The page's wiring: the lookup form and the address bar, the newest-orders list, and the live
 // counters. Rendering lives in render.js, API calls in api.js, the lookup rules in lookup.js and
-// what a lookup's answers mean in lookup-outcome.js.
+// what a lookup's answers mean in lookup-outcome.js. The dead-letters view is dead-letters.js.
 
 import { fetchOrder, fetchRecent, fetchStats } from './api.js';
+import { startDeadLetters } from './dead-letters.js';
 import { byId } from './dom.js';
 import { formatBytes, formatNumber, formatRate } from './format.js';
 import { revealHidden } from './hidden-chars.js';
@@ -350,3 +351,4 @@ document.addEventListener('visibilitychange', () => {
 
 followAddress();
 void poll();
+startDeadLetters();

@@ -22,7 +22,7 @@ import { pageSearch } from './lookup.js';
  * same inside right-to-left text; the tooltip names the character.
  * @param {number} codePoint
  */
-function hiddenChar(codePoint) {
+export function hiddenChar(codePoint) {
   return h(
     'span',
     { className: 'hidden-char', attrs: { dir: 'ltr', title: describeHidden(codePoint) } },
@@ -38,7 +38,7 @@ function hiddenChar(codePoint) {
  *   selectors are hidden characters too
  * @returns {HTMLElement}
  */
-function shown(value, identifier = false) {
+export function shown(value, identifier = false) {
   const parts = splitHidden(value, { identifier });
   return h('bdi', {}, ...parts.map((part) => (typeof part === 'string' ? part : hiddenChar(part))));
 }
