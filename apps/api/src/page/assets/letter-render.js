@@ -49,6 +49,30 @@ function time(iso) {
 }
 
 /**
+ * The summary's hours in one line: letters in the window and its busiest hour.
+ * @param {unknown} perHour `[{ hour, count }]`, oldest first
+ * @param {string} [locale]
+ */
+export function hoursLine(perHour, locale) {
+  const hours = (Array.isArray(perHour) ? perHour : [])
+    .map(obj)
+    .filter((h) => typeof h.count === 'number' && typeof h.hour === 'string');
+  if (hours.length === 0) return '';
+  let total = 0;
+  let peak = /** @type {Json | null} */ (null);
+  for (const hour of hours) {
+    total += Number(hour.count);
+    if (Number(hour.count) > 0 && (peak === null || Number(hour.count) > Number(peak.count)))
+      peak = hour;
+  }
+  const busiest =
+    peak === null
+      ? ''
+      : `; busiest hour ${formatIsoDate(peak.hour, locale).text}: ${formatNumber(peak.count, locale)}`;
+  return `Last ${hours.length} h: ${formatNumber(total, locale)}${busiest}.`;
+}
+
+/**
  * The summary: total and one row per reason, each a button that filters the list by it.
  * @param {Json} summary
  * @param {(reason: string) => void} pick
@@ -76,6 +100,7 @@ export function renderSummary(summary, pick) {
   });
   return [
     h('p', { className: 'dl-total' }, 'Total: ', h('strong', {}, formatNumber(summary.total))),
+    h('p', { className: 'hint dl-hours' }, hoursLine(summary.per_hour)),
     h(
       'table',
       { className: 'dl-summary-table' },
@@ -320,13 +345,25 @@ function wouldPassText(wouldPass) {
   );
 }
 
-/** @param {unknown} redrives */
-function redrivesText(redrives) {
+/**
+ * A letter's redrives (LetterRedrive): per run, what became of it.
+ * @param {unknown} redrives
+ */
+export function redrivesText(redrives) {
   if (!Array.isArray(redrives) || redrives.length === 0) return 'never';
   return redrives
     .map((r) => {
       const o = obj(r);
-      const outcome = str(o.outcome) || str(o.state) || 'pending';
+      const outcome =
+        o.outcome === 'dead_lettered'
+          ? `dead-lettered again${typeof o.letter === 'number' ? ` as #${o.letter}` : ''}`
+          : o.outcome === 'stored' || o.outcome === 'superseded'
+            ? String(o.outcome)
+            : o.state === 'skipped'
+              ? `skipped (${str(o.skipped).replaceAll('_', ' ') || 'no reason'})`
+              : o.state === 'sent'
+                ? 'sent, awaiting ingest'
+                : str(o.state) || 'pending';
       return `run ${String(o.run)}: ${outcome}`;
     })
     .join('; ');
