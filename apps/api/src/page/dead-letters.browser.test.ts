@@ -200,6 +200,27 @@ describe('the dead-letters view in chromium', { timeout: 45_000 }, () => {
       () => [...document.querySelectorAll('#dl-items button[data-id]')].length === 1,
     );
     expect(await listIds(page)).toEqual([LETTER.fixable]);
+    // A problem code; then stored since a time (read in the browser's zone, UTC here).
+    await page.fill('input[name="uid"]', '');
+    await page.selectOption('select[name="problem"]', 'forbidden_key');
+    await page.click('#dl-filter button[type="submit"]');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#dl-items button[data-id]')].length === 1,
+    );
+    expect(await listIds(page)).toEqual([LETTER.markupOrder]);
+    await page.selectOption('select[name="problem"]', '');
+    await page.fill('input[name="since"]', '2026-12-02T10:03:21');
+    await page.click('#dl-filter button[type="submit"]');
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('#dl-items button[data-id]')].length === 4,
+    );
+    expect(await listIds(page)).toEqual([
+      LETTER.fixable,
+      LETTER.bidi,
+      LETTER.binary,
+      LETTER.markupOrder,
+    ]);
+    await page.fill('input[name="since"]', '');
     await page.fill('input[name="uid"]', 'nobody');
     await page.click('#dl-filter button[type="submit"]');
     await page.waitForSelector('#dl-list-state:text-is("No dead letters match.")');
