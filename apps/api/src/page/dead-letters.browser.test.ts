@@ -359,6 +359,9 @@ describe('the dead-letters view in chromium', { timeout: 45_000 }, () => {
     expect(await page.textContent('#dl-edit-result .dl-problems')).toContain('items[0].price');
     expect(await page.textContent('#dl-edit-result mark.problem-mark')).toBe('-453');
     expect(await page.isDisabled('#dl-edit-send')).toBe(true);
+    await page.click('#dl-edit-result .dl-problems a');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('MARK');
+    expect(new URL(page.url()).hash).toBe(`#dead-letters/${LETTER.fixable}`);
     await shot(page, 'dead-letters-edit-422');
 
     // Fixed: it passes, and only then can it be sent; an edit after that needs validating again.

@@ -256,7 +256,7 @@ export function startDeadLetters() {
   }
 
   // "show in value": focus the mark without touching the address (a fragment would leave the view)
-  letterBody.addEventListener('click', (event) => {
+  letterCard.addEventListener('click', (event) => {
     const link = event.target instanceof Element ? event.target.closest('a[data-mark]') : null;
     const target = link ? document.getElementById(link.getAttribute('data-mark') ?? '') : null;
     if (!target) return;
