@@ -14,6 +14,7 @@ import { openApiRoute } from './routes/openapi.ts';
 import { orderByUidRoute } from './routes/order-by-uid.ts';
 import { ordersQueryRoute } from './routes/orders-query.ts';
 import { ordersRecentRoute } from './routes/orders-recent.ts';
+import { ordersSearchRoute } from './routes/orders-search.ts';
 import { mountRoute, setRouteLabel } from './routes/route.ts';
 import { statsRoute } from './routes/stats.ts';
 import { createStatsSource } from './stats.ts';
@@ -55,8 +56,10 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
     return notFoundHandler(c);
   });
 
-  // `/orders/recent` is dispatched by the `/orders/:order_uid` handler (see order-by-uid.ts).
-  mountRoute(app, orderByUidRoute(orders, [ordersRecentRoute(orders)]));
+  // `/orders/recent` and `/orders/search` are dispatched by the `/orders/:order_uid` handler (see
+  // order-by-uid.ts).
+  const search = deps.search ? [ordersSearchRoute(deps.search)] : [];
+  mountRoute(app, orderByUidRoute(orders, [ordersRecentRoute(orders), ...search]));
   mountRoute(app, ordersQueryRoute(orders, deps.getOrderById));
   mountRoute(app, statsRoute(stats));
   mountRoute(app, healthzRoute());

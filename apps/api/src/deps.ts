@@ -32,6 +32,35 @@ export type RecentReadOptions = {
   signal: AbortSignal;
 };
 
+/**
+ * `GET /orders/search` over every stored order (not only those in memory); implemented by ingest
+ * over PostgreSQL's indexed columns. At least one of the four conditions is set.
+ */
+export type OrderSearch = (
+  query: OrderSearchQuery,
+  options: RecentReadOptions,
+) => Promise<OrderSearchPage>;
+
+export type OrderSearchQuery = {
+  trackNumber?: string;
+  customerId?: string;
+  /** date_created at or after / strictly before, ISO 8601 UTC with µs (admin/instant.ts) */
+  from?: string;
+  to?: string;
+  limit: number;
+  /** orders strictly after this position (older) */
+  after?: OrderSearchPosition;
+};
+
+/** A page's last order in (date_created DESC, id DESC) order; date_created µs since the epoch. */
+export type OrderSearchPosition = { dateCreatedMicros: bigint; id: number };
+
+export type OrderSearchPage = {
+  orders: OrderSummary[];
+  /** the last order's position when more follow, else null */
+  next: OrderSearchPosition | null;
+};
+
 export type Readiness = () => { ready: boolean; reasons: string[] };
 
 export type ReadThroughTuning = {
@@ -69,6 +98,8 @@ export type ApiDeps = {
   /** Where 5xx causes are logged; defaults to one JSON line on stderr. */
   logger?: ApiLogger;
   readThrough?: ReadThroughTuning;
+  /** `/orders/search`; without it the path is an order_uid lookup like any other. */
+  search?: OrderSearch;
   /**
    * The admin API (`/dead-letters…`, apps/api/README.md "Admin API"): mounted when given with at
    * least one token (ADMIN_TOKENS); otherwise every admin path answers 404.

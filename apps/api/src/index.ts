@@ -23,5 +23,11 @@ export {
 } from './admin/redrive-deps.ts';
 export { type ApiMetrics, createApiMetrics, type IngestFigures } from './api-metrics.ts';
 export { createApp } from './app.ts';
-export type { ApiDeps, OrderReader } from './deps.ts';
+export type {
+  ApiDeps,
+  OrderReader,
+  OrderSearch,
+  OrderSearchPage,
+  OrderSearchQuery,
+} from './deps.ts';
 export { serverOptions } from './server-options.ts';
