@@ -209,6 +209,32 @@ const STEPS: { version: number; statements: string[] }[] = [
         WHERE redrive_of IS NOT NULL`,
     ],
   },
+  {
+    // Search by track number and customer (order-search.ts): plain columns the upsert writes with
+    // the order. Adding a nullable column without a default changes the catalog only (no rewrite),
+    // so the ACCESS EXCLUSIVE lock is held for milliseconds; lock_timeout keeps a start from
+    // queueing every upsert behind it when a long transaction holds the table (migrate is retried).
+    // The indexes and the fill of existing rows are search-fill.ts, after start: CREATE INDEX
+    // CONCURRENTLY cannot run in this transaction, and a plain one would block upserts for the
+    // whole build. `orders_search_fill` is its resumable position; rows above `upper_id` were
+    // written by the new upsert.
+    version: 5,
+    statements: [
+      "SET LOCAL lock_timeout = '5s'",
+      `ALTER TABLE orders
+        ADD COLUMN IF NOT EXISTS track_number text,
+        ADD COLUMN IF NOT EXISTS customer_id text`,
+      `CREATE TABLE IF NOT EXISTS orders_search_fill (
+        single     boolean PRIMARY KEY DEFAULT true CHECK (single),
+        next_id    bigint      NOT NULL,
+        upper_id   bigint      NOT NULL,
+        done_at    timestamptz
+      )`,
+      `INSERT INTO orders_search_fill (next_id, upper_id)
+        SELECT 1, coalesce(max(id), 0) FROM orders
+        ON CONFLICT DO NOTHING`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

@@ -43,21 +43,30 @@ export type UpsertOutcome = {
 // as array literals built by join. Measured (bench/ingest.bench.ts and one-off variants, see
 // README): a text[] of bodies ran ~9,000 rows/s on one connection, one `json` array parameter
 // ~19,000 (but each body parsed twice), and this form saves another ~15 µs of PostgreSQL time per
-// row plus the string round trip in Node.
+// row plus the string round trip in Node. The search columns (migrations.ts step 5) are read from
+// the parsed `j`; OFFSET 0 keeps the subquery from being flattened, which would copy `e::jsonb`
+// into each of its three uses and parse every body three times.
 const UPSERT_SQL = `
 INSERT INTO orders AS o
-  (order_uid, data, body, etag, date_created, src_partition, src_offset, src_timestamp)
-SELECT u, e::jsonb, e, t, to_timestamp(d / 1000.0), p, f, to_timestamp(ts / 1000.0)
-FROM ROWS FROM (
-  string_to_table($1::text, ','), string_to_table($2::text, E'\\x1e'),
-  string_to_table($3::text, ','), unnest($4::float8[]), unnest($5::int[]), unnest($6::bigint[]),
-  unnest($7::float8[])
-) AS i(u, e, t, d, p, f, ts)
+  (order_uid, data, body, etag, date_created, src_partition, src_offset, src_timestamp,
+   track_number, customer_id)
+SELECT u, j, e, t, to_timestamp(d / 1000.0), p, f, to_timestamp(ts / 1000.0),
+  j ->> 'track_number', j ->> 'customer_id'
+FROM (
+  SELECT i.*, e::jsonb AS j FROM ROWS FROM (
+    string_to_table($1::text, ','), string_to_table($2::text, E'\\x1e'),
+    string_to_table($3::text, ','), unnest($4::float8[]), unnest($5::int[]), unnest($6::bigint[]),
+    unnest($7::float8[])
+  ) AS i(u, e, t, d, p, f, ts)
+  OFFSET 0
+) AS i
 ON CONFLICT (order_uid) DO UPDATE SET
   data = CASE WHEN o.body = excluded.body THEN o.data ELSE excluded.data END,
   body = excluded.body,
   etag = excluded.etag,
   date_created = excluded.date_created,
+  track_number = excluded.track_number,
+  customer_id = excluded.customer_id,
   src_partition = excluded.src_partition,
   src_offset = excluded.src_offset,
   src_timestamp = excluded.src_timestamp,
