@@ -22,12 +22,14 @@ import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOffsetsRepo } from './offsets-repo.ts';
+import { createOrderSearch } from './order-search.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPositions, lagFromPostgres } from './positions.ts';
 import { createPostgresProbe } from './postgres-probe.ts';
 import { readiness } from './readiness.ts';
 import { createRedrive, type RedriveTuning } from './redrive/wiring.ts';
+import { type SearchFill, startSearchFill } from './search-fill.ts';
 
 export type IngestDeps = {
   logger?: Logger;
@@ -137,6 +139,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   let pipeline: Pipeline | undefined;
   const timers: NodeJS.Timeout[] = [];
   let demo: DemoProducer | undefined;
+  let searchFill: SearchFill | undefined;
 
   const isDegraded = () => pipeline?.isDegraded() ?? false;
   const ready = () =>
@@ -185,6 +188,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     const app = createApp({
       store,
       reader: repo,
+      search: createOrderSearch(db),
       metrics: apiMetrics,
       getOrderById: config.server.getOrderById,
       readiness: ready,
@@ -217,6 +221,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     checkNotStopping();
     postgresStarted = true;
     postgres.start();
+    // the search columns' indexes and older rows, in the background (search-fill.ts)
+    searchFill = startSearchFill(db, { logger, isStopping: () => stopping });
 
     const kafka = createKafka({
       brokers: config.kafka.brokers,
@@ -369,6 +375,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     // 2. HTTP, idle keep-alive sockets included
     if (http) await http.close(left());
     // 3. the pool last: in-flight batches and read-through are done with it
+    await searchFill?.stop();
     await db.end().catch(() => {});
     await adminDb.end().catch(() => {});
     logger.info('ingest stopped', { ms: Date.now() - started });
