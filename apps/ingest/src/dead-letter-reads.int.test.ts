@@ -218,12 +218,13 @@ describe('createDeadLetterReads (PostgreSQL)', () => {
       connectionString: database.url,
       logger: silentLogger,
       max: 1,
-      statementTimeoutMillis: 50,
+      // short, yet long enough for a plain read on a loaded machine
+      statementTimeoutMillis: 500,
     });
     try {
       const reads = createDeadLetterReads(
         { query: slow(short).query, withClient: (fn) => short.withClient((c) => fn(slow(c))) },
-        { summaryTimeoutMs: 50 },
+        { summaryTimeoutMs: 500 },
       );
       await expect(reads.get(1)).rejects.toThrow(/cancelled by its statement timeout/);
       await expect(reads.summary({ hours: 48 })).rejects.toThrow(/cancelled by its statement/);
@@ -238,7 +239,7 @@ describe('createDeadLetterReads (PostgreSQL)', () => {
 function slow(client: Queryable): Queryable {
   return {
     async query(text, values) {
-      if (text.includes('FROM dead_letters')) await client.query('SELECT pg_sleep(1)');
+      if (text.includes('FROM dead_letters')) await client.query('SELECT pg_sleep(3)');
       return client.query(text, values);
     },
   };
