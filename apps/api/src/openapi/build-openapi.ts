@@ -123,6 +123,74 @@ export function buildOpenApi(options: { getOrderById: boolean }): JsonObject {
           },
         },
       },
+      '/orders/search': {
+        get: {
+          operationId: 'searchOrders',
+          summary: 'Stored orders by track number, customer and date, newest first',
+          description:
+            'Every order in PostgreSQL matching all the given conditions (at least one), newest ' +
+            'first by date_created (kept to the millisecond), then id. Pages with `next`: pass it ' +
+            'back as `cursor` with the same conditions; null on the last page. Unknown parameters ' +
+            'are a 400.',
+          parameters: [
+            {
+              name: 'track_number',
+              in: 'query',
+              schema: { type: 'string', minLength: 1, maxLength: 64 },
+            },
+            {
+              name: 'customer_id',
+              in: 'query',
+              schema: { type: 'string', minLength: 1, maxLength: 64 },
+            },
+            {
+              name: 'from',
+              in: 'query',
+              description:
+                'date_created at or after: ISO 8601 date (UTC midnight) or date-time with a zone.',
+              schema: { type: 'string' },
+            },
+            {
+              name: 'to',
+              in: 'query',
+              description: 'date_created before (exclusive); after `from`.',
+              schema: { type: 'string' },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              description: '`next` of the previous page.',
+              schema: { type: 'string' },
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'One page of matches.',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['orders', 'next'],
+                    properties: {
+                      orders: {
+                        type: 'array',
+                        items: { $ref: '#/components/schemas/OrderSummary' },
+                      },
+                      next: { type: ['string', 'null'] },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors('400', '405', '413', '503'),
+          },
+        },
+      },
       '/stats': simple(
         'Live counters',
         'Ingest totals and rate, rejections by reason, dead letters, store size, lookups.',

@@ -28,6 +28,7 @@ describe('GET /openapi.json', () => {
       '/orders/{order_uid}',
       '/orders',
       '/orders/recent',
+      '/orders/search',
       '/stats',
       '/healthz',
       '/readyz',

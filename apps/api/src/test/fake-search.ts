@@ -19,7 +19,7 @@ export function createFakeSearch(orders: OrderSummary[]): FakeSearch {
     const d = micros(b) - micros(a);
     return d !== 0n ? (d > 0n ? 1 : -1) : b.id - a.id;
   });
-  const search = (async (query: OrderSearchQuery) => {
+  const search: OrderSearch = async (query) => {
     queries.push(query);
     if (failure) throw failure;
     const from = query.from === undefined ? undefined : BigInt(Date.parse(query.from)) * 1000n;
@@ -45,10 +45,11 @@ export function createFakeSearch(orders: OrderSummary[]): FakeSearch {
       next:
         hits.length > query.limit && last ? { dateCreatedMicros: micros(last), id: last.id } : null,
     };
-  }) as FakeSearch;
-  search.queries = queries;
-  search.fail = (error) => {
-    failure = error;
   };
-  return search;
+  return Object.assign(search, {
+    queries,
+    fail(error: Error | undefined) {
+      failure = error;
+    },
+  });
 }
