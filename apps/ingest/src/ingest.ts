@@ -22,7 +22,7 @@ import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOffsetsRepo } from './offsets-repo.ts';
-import { createOrderSearch } from './order-search.ts';
+import { createOrderSearch, createSearchDb } from './order-search.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPositions, lagFromPostgres } from './positions.ts';
@@ -83,6 +83,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const adminDb = createAdminDb(
     config.postgres.connectionString,
     logger.child({ component: 'admin' }),
+  );
+  // the searches and the search fill, on a pool of their own (connected on first use)
+  const searchDb = createSearchDb(
+    config.postgres.connectionString,
+    logger.child({ component: 'search' }),
   );
   const repo = createOrdersRepo(db);
   const offsets = createOffsetsRepo(db);
@@ -188,7 +193,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     const app = createApp({
       store,
       reader: repo,
-      search: createOrderSearch(db),
+      search: createOrderSearch(searchDb),
       metrics: apiMetrics,
       getOrderById: config.server.getOrderById,
       readiness: ready,
@@ -222,7 +227,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     postgresStarted = true;
     postgres.start();
     // the search columns' indexes and older rows, in the background (search-fill.ts)
-    searchFill = startSearchFill(db, { logger, isStopping: () => stopping });
+    searchFill = startSearchFill(searchDb, { logger, isStopping: () => stopping });
 
     const kafka = createKafka({
       brokers: config.kafka.brokers,
@@ -378,6 +383,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     await searchFill?.stop();
     await db.end().catch(() => {});
     await adminDb.end().catch(() => {});
+    await searchDb.end().catch(() => {});
     logger.info('ingest stopped', { ms: Date.now() - started });
   }
 

@@ -3,13 +3,28 @@
 // yields its rows in page order, (date_created DESC, id DESC), so a page, first or deep, reads
 // about `limit` rows whatever the table holds. The summaries are computed from `data` by the
 // same rules as the recent list (orders-repo.ts). SQL texts are built from fixed fragments;
-// values only travel as parameters. A search holds one of at most `maxQueries` pool connections
-// (the batch writers keep the rest) for at most its budget, enforced by statement_timeout too.
+// values only travel as parameters. Searches run on a pool of their own (createSearchDb), never
+// on the batch writers' (DB_POOL_MAX is 4 by default); each holds a connection for at most its
+// budget, enforced by statement_timeout too.
 import type { OrderSearch, OrderSearchPage, OrderSearchQuery } from '@orders/api';
-import type { Db } from './db.ts';
+import { createDb, type Db } from './db.ts';
+import type { Logger } from './logger.ts';
 
-/** Searches at once on the shared pool; more wait (within their budget) for a slot. */
+/** Searches at once; more wait (within their budget) for a slot. */
 export const SEARCH_MAX_QUERIES = 4;
+
+/**
+ * The searches' pool, connected on first use: their slots, plus one for the search fill
+ * (search-fill.ts), whose index builds can hold a connection for minutes.
+ */
+export function createSearchDb(connectionString: string, logger: Logger): Db {
+  return createDb({
+    connectionString,
+    applicationName: 'orders-search',
+    max: SEARCH_MAX_QUERIES + 1,
+    logger,
+  });
+}
 
 /** PostgreSQL's query_canceled: the statement_timeout ended the search. */
 const QUERY_CANCELED = '57014';
