@@ -4,9 +4,11 @@
 import { parseArgs } from 'node:util';
 import { REDRIVE_MAX_LETTERS, REDRIVE_RATE } from '@orders/api';
 import { DEAD_LETTER_REASONS, PROBLEM_CODES } from '@orders/model';
+import { parseInstant } from './instant.ts';
+import { DEFAULT_URL, TOKEN_VARIABLE, USAGE } from './usage.ts';
 
-export const TOKEN_VARIABLE = 'ORDERS_ADMIN_TOKEN';
-export const DEFAULT_URL = 'http://127.0.0.1:3000';
+export { DEFAULT_URL, parseInstant, TOKEN_VARIABLE, USAGE };
+
 /** The model keeps an invalid order's uid for its letter when it is 1 to 128 characters. */
 const UID_MAX = 128;
 const PARTITION_MAX = 2_147_483_647;
@@ -68,26 +70,6 @@ const SELECTION_FLAGS = ['ids', 'all', ...FILTER_FLAGS] as const;
 // with --run the run's own request holds these
 const START_ONLY = [...SELECTION_FLAGS, 'dry-run', 'rate', 'again', 'include-redriven'] as const;
 
-export const USAGE = `usage: pnpm --filter ingest redrive -- [selection] [options]
-  Sends dead letters that pass validation now back to the orders topic, through the admin API,
-  and shows the run's progress until it is done. The token is read from ${TOKEN_VARIABLE}.
-selection (one of):
-  --ids 1,2,3          these letters
-  --reason R --problem CODE --uid U --partition N --since ISO --until ISO
-                       the letters matching every filter given
-  --all                every letter (no filter)
-  --run ID             resume or watch run ID instead of starting one
-options:
-  --dry-run            count what would be sent, send nothing
-  --rate N             letters per second (${REDRIVE_RATE.min} to ${REDRIVE_RATE.max}; the API's default ${REDRIVE_RATE.default})
-  --again              also send letters redriven before
-  --include-redriven   also send letters that a redrive produced
-  --url URL            the ingest API (default ${DEFAULT_URL})
-  --json               print the final run as JSON
-  --outcome-wait S     seconds to wait, once sent, for ingest's outcomes (default 30)
-exit codes: 0 done, 1 letters failed or the run was cancelled, 2 bad flag or setting,
-  3 refused by the API (its message shown), 4 API unreachable or failing, 130 interrupted`;
-
 // control characters, as hostile input could hold (a flag's value is not echoed anyway)
 function hasControl(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -95,23 +77,6 @@ function hasControl(text: string): boolean {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
   }
   return false;
-}
-
-const ISO_INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
-/** Epoch ms of an ISO 8601 date or date-time with a zone, or undefined (as the API reads them). */
-export function parseInstant(text: string): number | undefined {
-  const m = ISO_INSTANT.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi] = m;
-  const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) return undefined;
-  // Date.parse rolls 2026-02-30 over to March: the calendar date must be the one written
-  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d)) return undefined;
-  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59)) return undefined;
-  return ms;
 }
 
 function integer(text: string, min: number, max: number): number | undefined {
