@@ -29,6 +29,7 @@ import {
 const LETTERS = Number(process.env.BENCH_REDRIVE_LETTERS ?? 10_000);
 const RATE = 20_000;
 const TOO_LOW = 1024;
+const KILL_DELAY_MS = Number(process.env.BENCH_KILL_DELAY_MS ?? 150);
 const PARTITIONS = 3;
 const root = join(import.meta.dirname, '../../..');
 const cli = join(import.meta.dirname, '../src/cli/redrive-main.ts');
@@ -142,8 +143,10 @@ try {
     'run 2 part-way',
     5,
   );
+  // into the next chunk (~350 ms each here), so the kill finds one in flight, not between two
+  await new Promise((resolve) => setTimeout(resolve, KILL_DELAY_MS));
   await stop('SIGKILL');
-  log(`ingest killed -9 with ${sentAtKill} of ${LETTERS} sent (as last read)`);
+  log(`ingest killed -9 ${KILL_DELAY_MS} ms after reading ${sentAtKill} of ${LETTERS} sent`);
   await start();
   const resumedAt = performance.now();
   const resume = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -197,7 +200,12 @@ try {
       target: 0,
       stored: final2.outcomes.stored,
       superseded: final2.outcomes.superseded,
+      killDelayMs: KILL_DELAY_MS,
       events: final2.events.map((e) => e.event).join(','),
+      // the chunk in flight at the kill: found on the topic (marked sent) / back to pending
+      inFlightFoundSent: final2.events.find((e) => e.event === 'reconciled')?.found_sent ?? 0,
+      inFlightBackToPending:
+        final2.events.find((e) => e.event === 'reconciled')?.back_to_pending ?? 0,
     },
   };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
