@@ -103,7 +103,7 @@ export function redrivePaths(errors: (...codes: string[]) => JsonObject): JsonOb
     '/dead-letters/redrives/{run}/resume': runRoute(
       'resumeRedrive',
       'Resume a redrive run',
-      'A cancelled run goes on where it stopped; a running one is looked at now. A dry run: 404.',
+      'A cancelled run goes on where it stopped; a running one is looked at now; a done one is shown as it is.',
       'post',
     ),
     '/dead-letters/redrives/{run}/cancel': runRoute(
