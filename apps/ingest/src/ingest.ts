@@ -1,7 +1,7 @@
 // createIngest: the whole service as one object (database, memory store, HTTP API, consumer),
 // started and stopped in order. main.ts only adds env, signals and exit codes, so tests can run
 // the real service in-process.
-import { createApiMetrics, createApp } from '@orders/api';
+import { createApiMetrics } from '@orders/api';
 import type { Config } from '@orders/config';
 import {
   createGroupConsumer,
@@ -13,7 +13,6 @@ import {
 import { createRegistry, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
-import { createAdminDb, createDeadLetterReads } from './dead-letter-reads.ts';
 import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
 import { type HttpServer, startHttpServer } from './http-server.ts';
@@ -22,7 +21,6 @@ import { createMemoryGate } from './memory-gate.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { migrate } from './migrations.ts';
 import { createOffsetsRepo } from './offsets-repo.ts';
-import { createOrderSearch, createSearchDb } from './order-search.ts';
 import { createOrdersRepo, type OrdersRepo } from './orders-repo.ts';
 import { createPipeline, type Pipeline } from './pipeline.ts';
 import { createPositions, lagFromPostgres } from './positions.ts';
@@ -30,6 +28,7 @@ import { createPostgresProbe } from './postgres-probe.ts';
 import { readiness } from './readiness.ts';
 import { createRedrive, type RedriveTuning } from './redrive/wiring.ts';
 import { type SearchFill, startSearchFill } from './search-fill.ts';
+import { createServedApp } from './served-app.ts';
 
 export type IngestDeps = {
   logger?: Logger;
@@ -79,16 +78,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     max: config.postgres.poolMax,
     logger: logger.child({ component: 'postgres' }),
   });
-  // the admin API's reads, on a pool of their own (connected on first use)
-  const adminDb = createAdminDb(
-    config.postgres.connectionString,
-    logger.child({ component: 'admin' }),
-  );
-  // the searches and the search fill, on a pool of their own (connected on first use)
-  const searchDb = createSearchDb(
-    config.postgres.connectionString,
-    logger.child({ component: 'search' }),
-  );
   const repo = createOrdersRepo(db);
   const offsets = createOffsetsRepo(db);
   const positions = createPositions({
@@ -156,6 +145,16 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       failingPartitions: pipeline?.failingPartitions() ?? [],
     });
 
+  const served = createServedApp({
+    config,
+    logger,
+    store,
+    repo,
+    metrics: apiMetrics,
+    readiness: ready,
+    redrive: redrive.service,
+  });
+
   async function untilMigrated(): Promise<void> {
     // PostgreSQL may still be starting (compose, CI): retry rather than exit.
     let logged = false;
@@ -190,28 +189,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       groupId: config.kafka.groupId,
       postgres: `${config.postgres.host}:${config.postgres.port}/${config.postgres.database}`,
     });
-    const app = createApp({
-      store,
-      reader: repo,
-      search: createOrderSearch(searchDb),
-      metrics: apiMetrics,
-      getOrderById: config.server.getOrderById,
-      readiness: ready,
-      logger: {
-        error: (msg: string, fields?: Record<string, unknown>) => logger.error(msg, fields),
-      },
-      // the admin API over the ledger; without ADMIN_TOKENS it is not mounted (every path 404)
-      ...(config.admin.tokens.length > 0
-        ? {
-            admin: {
-              tokens: config.admin.tokens,
-              deadLetters: createDeadLetterReads(adminDb),
-              maxMessageBytes: config.kafka.maxMessageBytes,
-              redrive: redrive.service,
-            },
-          }
-        : {}),
-    });
+    const app = served.app();
     http = await startHttpServer({
       fetch: app.fetch,
       host: config.server.host,
@@ -226,8 +204,6 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     checkNotStopping();
     postgresStarted = true;
     postgres.start();
-    // the search columns' indexes and older rows, in the background (search-fill.ts)
-    searchFill = startSearchFill(searchDb, { logger, isStopping: () => stopping });
 
     const kafka = createKafka({
       brokers: config.kafka.brokers,
@@ -327,6 +303,9 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     } finally {
       memory.open();
     }
+    // the search columns' indexes and older rows, in the background once memory is restored (an
+    // index build or the fill competing with the restore made it several times slower)
+    searchFill = startSearchFill(served.searchDb, { logger, isStopping: () => stopping });
 
     if (config.memory.cleanupIntervalMs > 0) {
       timers.push(
@@ -382,8 +361,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     // 3. the pool last: in-flight batches and read-through are done with it
     await searchFill?.stop();
     await db.end().catch(() => {});
-    await adminDb.end().catch(() => {});
-    await searchDb.end().catch(() => {});
+    await served.end();
     logger.info('ingest stopped', { ms: Date.now() - started });
   }
 
