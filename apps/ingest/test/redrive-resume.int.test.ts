@@ -15,7 +15,7 @@ describe('redrive across kill -9', () => {
   it('a resumed run sends no letter twice and skips none', async () => {
     const env = await t.setup({ partitions: 2 });
     const tokens = { ADMIN_TOKENS: `ops=${SECRET}` };
-    // chunks of 5 at 100/s: the 12th chunk's commit kills the process
+    // chunks of 5 at 25/s (a fifth of the rate): the 12th chunk's commit kills the process
     const first = await t.spawn({ ...tokens, [CRASH_AFTER_REDRIVE_CHUNK]: '12' });
     await sql(
       env.databaseUrl,
@@ -40,7 +40,7 @@ describe('redrive across kill -9', () => {
     const started = await fetch(`${first.url}/dead-letters/redrive`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ filter: { reason: 'rejected_by_database' }, rate: 100 }),
+      body: JSON.stringify({ filter: { reason: 'rejected_by_database' }, rate: 25 }),
     });
     expect(started.status).toBe(202);
     const { run } = (await started.json()) as { run: number };

@@ -1,7 +1,7 @@
 import { REDRIVE_HEADERS } from '@orders/kafka';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../../test/fixtures.ts';
-import { chunkSize, redriveRecord, validateChunk } from './records.ts';
+import { chunkSize, fittingRecords, redriveRecord, validateChunk } from './records.ts';
 import type { ChunkRow } from './runs-repo.ts';
 
 function row(over: Partial<ChunkRow> = {}): ChunkRow {
@@ -21,11 +21,40 @@ function row(over: Partial<ChunkRow> = {}): ChunkRow {
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('chunkSize', () => {
-  it('is about a twentieth of the rate, 1 to 500', () => {
+  it('is about a fifth of the rate, 1 to 2,000', () => {
     expect(chunkSize(1)).toBe(1);
-    expect(chunkSize(1_000)).toBe(50);
-    expect(chunkSize(20_000)).toBe(500);
-    expect(chunkSize(1_000_000)).toBe(500);
+    expect(chunkSize(1_000)).toBe(200);
+    expect(chunkSize(10_000)).toBe(2_000);
+    expect(chunkSize(1_000_000)).toBe(2_000);
+  });
+});
+
+describe('fittingRecords', () => {
+  const record = (partition: number | undefined, bytes: number) => ({
+    key: 'k',
+    value: Buffer.alloc(bytes),
+    ...(partition === undefined ? {} : { partition }),
+  });
+
+  it("stops before the record that would take its partition's batch over the limit", () => {
+    // ~1,020 bytes a record: three fit in 3,200 on one partition, the fourth does not
+    const one = [0, 0, 0, 0, 0].map((p) => record(p, 1_000));
+    expect(fittingRecords(one, 3_200)).toBe(3);
+    // spread over partitions, each batch has room
+    const spread = [0, 1, 2, 0, 1, 2].map((p) => record(p, 1_000));
+    expect(fittingRecords(spread, 3_200)).toBe(6);
+    // without a partition they count as one
+    expect(
+      fittingRecords(
+        [0, 1, 2, 3].map(() => record(undefined, 1_000)),
+        3_200,
+      ),
+    ).toBe(3);
+  });
+
+  it('always takes the first, even over the limit', () => {
+    expect(fittingRecords([record(0, 5_000), record(0, 10)], 1_000)).toBe(1);
+    expect(fittingRecords([], 1_000)).toBe(0);
   });
 });
 

@@ -21,16 +21,19 @@
 import { hostname } from 'node:os';
 import {
   createTransactionalProducer,
+  KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
   type KafkaClient,
   KafkaError,
   type KafkaSettings,
   listEndOffsets,
+  readTopicLimits,
   type TransactionalProducer,
+  withAdmin,
 } from '@orders/kafka';
 import type { Queryable } from '../db.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { reconcile } from './reconcile.ts';
-import { chunkSize, redriveRecord, sleep, validateChunk } from './records.ts';
+import { chunkSize, fittingRecords, redriveRecord, sleep, validateChunk } from './records.ts';
 import type { ChunkRow, RunRow, RunsRepo } from './runs-repo.ts';
 
 export type RedriveRunner = {
@@ -177,6 +180,10 @@ export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
     const scanFrom: Record<string, string> = {};
     for (const e of ends) scanFrom[e.partition] = String(e.end);
     const size = chunkSize(run.rate);
+    const topicLimit = await withAdmin(o.kafka, (admin) => readTopicLimits(admin, o.topic)).then(
+      (limits) => limits.maxMessageBytes,
+      () => KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
+    );
     const started = performance.now();
     let paced = 0;
     while (!stopping.signal.aborted && !ctx.lost) {
@@ -190,9 +197,14 @@ export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
         return true;
       }
       // validated again: the schema or the limits may have changed since the run was made
-      const { sendable, skipped } = validateChunk(rows, o.maxMessageBytes);
+      const { sendable: valid, skipped } = validateChunk(rows, o.maxMessageBytes);
       await o.runs.skip(o.db, run.id, skipped);
-      if (sendable.length === 0) continue;
+      if (valid.length === 0) continue;
+      // what one send can carry; the rest stay pending, the next chunk's
+      const built = valid.map((r) => redriveRecord(r, run.id, { topic: o.topic, partitions }));
+      const fit = fittingRecords(built, topicLimit);
+      const sendable = valid.slice(0, fit);
+      const records = built.slice(0, fit);
 
       // the rate: this chunk goes out once the letters before it have had their time
       const due = started + (paced / run.rate) * 1000;
@@ -206,7 +218,6 @@ export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
         ctx.lost = true; // cancelled or taken over
         return true;
       }
-      const records = sendable.map((r) => redriveRecord(r, run.id, { topic: o.topic, partitions }));
       let acks: { partition: number; baseOffset: string }[];
       try {
         acks = await producer.sendInTransaction(o.topic, records);
