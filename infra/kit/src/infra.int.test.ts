@@ -1,4 +1,5 @@
 import { createProducer, partitionCount, readToHighWatermark, withAdmin } from '@orders/kafka';
+import { waitFor } from '@orders/testing';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestTopic, ensureInfra } from './test-kit.ts';
@@ -24,7 +25,11 @@ describe('local Kafka', () => {
     } finally {
       await deleteTopic();
     }
-    expect(await withAdmin(settings, (admin) => admin.listTopics())).not.toContain(topic);
+    // a deletion is asynchronous: the broker's metadata drops the topic shortly after it answers
+    await waitFor(
+      async () => !(await withAdmin(settings, (admin) => admin.listTopics())).includes(topic),
+      { timeoutMs: 15_000, intervalMs: 200, what: `topic ${topic} deleted` },
+    );
   });
 });
 
