@@ -421,8 +421,18 @@ async function lockOrdersForWrites(scope: TestScope, url: string): Promise<Table
   const client = new pg.Client({ connectionString: url, application_name: 'orders-test-lock' });
   client.on('error', () => {});
   await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE');
+  // the search fill's CREATE INDEX CONCURRENTLY at start can deadlock with this lock (PostgreSQL
+  // then aborts ours): take it again
+  for (let attempt = 0; ; attempt++) {
+    await client.query('BEGIN');
+    try {
+      await client.query('LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE');
+      break;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
   let released = false;
   const lock = {
     async release() {

@@ -70,6 +70,8 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       'orders_dead_letters_unpublishable_total',
       'orders_redelivered_total',
       'orders_fenced_batches_total',
+      'orders_redrives_total',
+      'orders_redrive_runs_in_progress',
       'orders_store_orders',
       'orders_store_bytes',
       'orders_store_evictions_total',
