@@ -3,6 +3,7 @@
 // is not concurrency-safe for the catalog), and `orders_schema` records which steps ran, so a
 // restart does not take ALTER TABLE locks again.
 import type { Db } from './db.ts';
+import { SEARCH_INDEXES } from './search-fill.ts';
 
 // Arbitrary constant: "orders" in ASCII, fits in int8.
 const MIGRATION_LOCK_KEY = 0x6f7264657273;
@@ -233,6 +234,15 @@ const STEPS: { version: number; statements: string[] }[] = [
       `INSERT INTO orders_search_fill (next_id, upper_id)
         SELECT 1, coalesce(max(id), 0) FROM orders
         ON CONFLICT DO NOTHING`,
+      // A fresh install has nothing to fill: its indexes are built here, in milliseconds, so no
+      // concurrent build runs at its first start (one waits for every open transaction on the
+      // table, and deadlocks with a DDL statement that comes meanwhile).
+      `DO $$ BEGIN
+        IF NOT EXISTS (SELECT 1 FROM orders) THEN
+          ${SEARCH_INDEXES.map((i) => `CREATE INDEX IF NOT EXISTS ${i.name} ${i.definition};`).join('\n          ')}
+          UPDATE orders_search_fill SET done_at = now();
+        END IF;
+      END $$`,
     ],
   },
 ];

@@ -152,6 +152,23 @@ describe('order search (real PostgreSQL)', () => {
     expect((await search({ trackNumber: 'NEW', limit: 5 }, budget())).orders).toHaveLength(1);
   });
 
+  it('a fresh install gets valid indexes and a finished fill from the migration itself', async () => {
+    const d = await freshDb();
+    await migrate(d);
+    const indexes = await d.query<{ name: string; valid: boolean }>(
+      `SELECT indexrelid::regclass::text AS name, indisvalid AS valid FROM pg_index
+       WHERE indexrelid::regclass::text = ANY($1) ORDER BY 1`,
+      [SEARCH_INDEXES.map((x) => x.name)],
+    );
+    expect(indexes.rows).toEqual(
+      SEARCH_INDEXES.map((x) => ({ name: x.name, valid: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    );
+    const fill = await d.query('SELECT done_at IS NOT NULL AS done FROM orders_search_fill');
+    expect(fill.rows).toEqual([{ done: true }]);
+  });
+
   it('each filter is served by its index in page order (no sort, no sequential scan)', async () => {
     const d = await freshDb();
     await migrate(d);
@@ -272,6 +289,8 @@ describe('migration step 5 and the fill (real PostgreSQL)', () => {
       { uid: 'x-1', track: 'T', customer: 'same', date: '2026-12-01T00:00:00Z' },
       { uid: 'x-2', track: 'T', customer: 'same', date: '2026-12-01T00:00:00Z' },
     ]);
+    // (a fresh database has its indexes from the migration: this one's is replaced)
+    await d.query('DROP INDEX orders_search_track');
     await expect(
       d.query('CREATE UNIQUE INDEX CONCURRENTLY orders_search_track ON orders (customer_id)'),
     ).rejects.toThrow();
