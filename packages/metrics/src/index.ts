@@ -1,3 +1,8 @@
+export {
+  type DelayMonitor,
+  type EventLoopDelayOptions,
+  registerEventLoopDelay,
+} from './event-loop.ts';
 export { registerProcessMetrics } from './process.ts';
 export {
   type CollectSet,

@@ -85,6 +85,27 @@ describe('createRegistry', () => {
     expect(families.get('h')?.samples.find((s) => s.name === 'h_count')?.value).toBe(2);
   });
 
+  it('removes a gauge series from the scrape; its child shows it again on the next set', async () => {
+    const registry = createRegistry();
+    const gauge = registry.gauge({ name: 'lag', help: 'l', labelNames: ['topic', 'partition'] });
+    const p0 = gauge.labels('t', '0');
+    p0.set(5);
+    gauge.labels('t', '1').set(7);
+    gauge.remove('t', '0');
+    expect(parse(await registry.render()).get('lag')?.samples).toEqual([
+      { name: 'lag', labels: { topic: 't', partition: '1' }, value: 7 },
+    ]);
+    expect(p0.value).toBe(0);
+    p0.set(3);
+    expect(
+      parse(await registry.render())
+        .get('lag')
+        ?.samples.map((s) => s.value),
+    ).toEqual([7, 3]);
+    gauge.remove('t', 'never');
+    expect(() => gauge.remove('t')).toThrow(/expected 2 label values/);
+  });
+
   it('ignores values prom-client would throw on', async () => {
     const registry = createRegistry();
     const counter = registry.counter({ name: 'c_total', help: 'c' });

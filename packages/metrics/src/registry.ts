@@ -54,7 +54,15 @@ export type Counter = Family<CounterChild> &
     /** The sum over every series. */
     total(): number;
   };
-export type Gauge = Family<GaugeChild> & GaugeChild & { get(...values: string[]): number };
+export type Gauge = Family<GaugeChild> &
+  GaugeChild & {
+    get(...values: string[]): number;
+    /**
+     * Drops a series from the scrape (e.g. a partition no longer owned); its child stays usable,
+     * and its next `set`/`inc`/`dec` shows the series again.
+     */
+    remove(...values: string[]): void;
+  };
 export type Histogram = Family<HistogramChild> & HistogramChild;
 
 export type Registry = {
@@ -241,6 +249,12 @@ export function createRegistry(): Registry {
           return unlabelled().value;
         },
         get: (...values) => internal.hashMap[seriesKey(names, values)]?.value ?? 0,
+        remove(...values) {
+          if (values.length !== names.length) {
+            throw new Error(`${options.name}: expected ${names.length} label values`);
+          }
+          metric.remove(labelObject(names, values));
+        },
       };
     },
 
