@@ -13,14 +13,15 @@ function recorder(level: string) {
 }
 
 describe("createKafka's log mapping", () => {
-  it('connection retries and the bounded-retries warning are debug; the rest keeps its level', () => {
+  it('connection retries, the bounded-retries warning and transient states are debug; the rest keeps its level', () => {
     const { log, lines } = recorder('info');
     const logger = createKafka({ brokers: ['127.0.0.1:1'], clientId: 't', log }).logger();
     logger.error('Connection error: connect ECONNREFUSED 127.0.0.1:1', { groupId: 'g' });
     logger.error('Connection timeout');
     logger.error('Failed to connect to seed broker, trying another broker from the list');
     logger.warn('Limiting retries for the idempotent producer to Number.MAX_SAFE_INTEGER');
-    logger.warn('The group is rebalancing, re-joining', { groupId: 'g', stack: 'x', topic: 't' });
+    logger.warn('The group is rebalancing, re-joining', { groupId: 'g' });
+    logger.warn('Response without match', { groupId: 'g', stack: 'x', topic: 't' });
     logger.error('Crash: KafkaJSNumberOfRetriesExceeded', { error: 'boom', timestamp: 'now' });
     logger.info('Consumer has joined the group');
     expect(lines.map((l) => [l.level, l.msg.slice(0, 20)])).toEqual([
@@ -28,12 +29,13 @@ describe("createKafka's log mapping", () => {
       ['debug', 'Connection timeout'],
       ['debug', 'Failed to connect to'],
       ['debug', 'Limiting retries for'],
-      ['warn', 'The group is rebalan'],
+      ['debug', 'The group is rebalan'],
+      ['warn', 'Response without mat'],
       ['error', 'Crash: KafkaJSNumber'],
     ]);
     // only the small fields travel; kafkajs's stack and timestamp do not
-    expect(lines[4]?.fields).toEqual({ error: undefined, groupId: 'g', topic: 't' });
-    expect(lines[5]?.fields).toEqual({ error: 'boom', groupId: undefined, topic: undefined });
+    expect(lines[5]?.fields).toEqual({ error: undefined, groupId: 'g', topic: 't' });
+    expect(lines[6]?.fields).toEqual({ error: 'boom', groupId: undefined, topic: undefined });
   });
 
   it("at debug the client's info lines come too, as debug", () => {

@@ -7,18 +7,11 @@ import {
   logLevel as KafkaLogLevel,
   type SASLOptions,
 } from 'kafkajs';
+import { createKafkaLogFilter, type KafkaLog } from './log-filter.ts';
 
 /** A kafkajs client. Other modules of the repository never call its methods themselves. */
 export type KafkaClient = Kafka;
-export type { Admin };
-
-/** The logger kafkajs's lines go to (ingest's Logger fits). */
-export type KafkaLog = {
-  level: string;
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-};
+export type { Admin, KafkaLog };
 
 export type KafkaSasl = {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -44,7 +37,8 @@ export type KafkaSettings = {
 
 /**
  * A client for `settings`. With `settings.log`: warnings and errors reach it (at `debug` level
- * the client's info lines too, as debug), except the expected noise below, which is debug.
+ * the client's info lines too, as debug), except expected noise and transient states, which are
+ * debug unless they persist (log-filter.ts).
  */
 export function createKafka(settings: KafkaSettings): KafkaClient {
   const config: KafkaConfig = {
@@ -56,17 +50,7 @@ export function createKafka(settings: KafkaSettings): KafkaClient {
   if (log) {
     // kafkajs logs a lot at INFO (joins, connections); only warnings and errors reach our log
     config.logLevel = log.level === 'debug' ? KafkaLogLevel.INFO : KafkaLogLevel.WARN;
-    config.logCreator =
-      () =>
-      ({ level, log: entry }) => {
-        const { message, ...rest } = entry as { message: string } & Record<string, unknown>;
-        // drop kafkajs's own stack dumps and timestamps; keep the small fields
-        const fields = { error: rest.error, groupId: rest.groupId, topic: rest.topic };
-        if (level <= KafkaLogLevel.ERROR && !isConnectionRetry(message)) log.error(message, fields);
-        else if (level === KafkaLogLevel.WARN && !message.startsWith(BOUNDED_RETRIES_WARNING)) {
-          log.warn(message, fields);
-        } else log.debug(message, fields);
-      };
+    config.logCreator = () => createKafkaLogFilter({ log });
   }
   if (settings.connectionTimeoutMs !== undefined) {
     config.connectionTimeout = settings.connectionTimeoutMs;
@@ -84,22 +68,6 @@ export function createKafka(settings: KafkaSettings): KafkaClient {
   if (settings.sasl) config.sasl = settings.sasl as SASLOptions;
   return new Kafka(config);
 }
-
-// kafkajs logs every failed connection attempt at ERROR, then retries (an unreachable broker at
-// start made 22 such lines before the one that matters). The attempts are debug; what they add
-// up to is the caller's to say ("kafka not reachable" at start, a consumer crash later).
-function isConnectionRetry(message: string): boolean {
-  return (
-    message.startsWith('Connection error') ||
-    message.startsWith('Connection timeout') ||
-    message.startsWith('Failed to connect to seed broker')
-  );
-}
-
-// The DLQ producer is idempotent with BOUNDED retries on purpose: a send that retried forever
-// during a broker outage would hold its batch past shutdown; the pipeline retries the batch
-// instead. kafkajs warns about that at every start; it is expected, so it goes to debug.
-const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 /** `kafka` itself, or a client for these settings. */
 export const asClient = (kafka: KafkaClient | KafkaSettings): KafkaClient =>

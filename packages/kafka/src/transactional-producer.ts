@@ -6,7 +6,7 @@
 // records of that id that read_committed readers will ever see are exactly those already below
 // the last stable offset: what a resuming sender needs to learn what did go out (apps/ingest's
 // redrive runs).
-import type { Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { asClient, type KafkaClient, type KafkaSettings } from './client.ts';
 import type { ProducedRecord, SendAck } from './producer.ts';
 
@@ -45,6 +45,9 @@ export function createTransactionalProducer(
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // kafkajs's default (murmur2, as Java), named so it does not warn that the default changed in
+    // v2: a redriven order must land on the partition its key's earlier versions are on
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   let broken = false;
   return {
