@@ -69,7 +69,8 @@ export type GroupConsumerOptions = {
   sessionTimeout?: number;
   logger: GroupLog;
   onBatch(batch: BatchControl): Promise<void>;
-  onJoin(info: { memberId: string; partitions: number[] }): void;
+  /** `durationMs`: the join and sync this rebalance took (kafkajs measures it) */
+  onJoin(info: { memberId: string; partitions: number[]; durationMs: number }): void;
   /**
    * Where each assigned partition resumes, asked at every join before anything is fetched: the
    * assigned partitions stay paused until it answers, then each partition it names is sought to
@@ -132,7 +133,7 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
       partitions,
     });
     const join = ++joins;
-    opts.onJoin({ memberId: payload.memberId, partitions });
+    opts.onJoin({ memberId: payload.memberId, partitions, durationMs: payload.duration });
     // paused synchronously, inside the join event: kafkajs fetches only after it returns
     if (opts.positionOnJoin && partitions.length > 0) {
       consumer.pause([{ topic, partitions }]);
