@@ -70,3 +70,22 @@ describe('db.ping against a hung server', () => {
     expect(ms).toBeLessThan(3_000);
   });
 });
+
+describe('db.waitingCount', () => {
+  it('counts the queries waiting for a connection of a full pool', async () => {
+    db = createDb({
+      connectionString: `postgres://u:p@127.0.0.1:${await listen(() => {})}/d`,
+      logger: silentLogger,
+      max: 2,
+      connectionTimeoutMillis: 1_000,
+    });
+    const d = db;
+    expect(d.waitingCount()).toBe(0);
+    // two connections hang in their startup, the other three wait for one of them
+    const queries = Array.from({ length: 5 }, () => d.query('SELECT 1').catch(() => 'failed'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(d.waitingCount()).toBe(3);
+    expect(await Promise.all(queries)).toEqual(Array(5).fill('failed'));
+    expect(d.waitingCount()).toBe(0);
+  });
+});

@@ -25,6 +25,8 @@ export type Db = Queryable & {
    */
   ping(): Promise<boolean>;
   end(): Promise<void>;
+  /** queries waiting for a free connection now (pg.Pool's waitingCount) */
+  waitingCount(): number;
   readonly applicationName: string;
 };
 
@@ -139,6 +141,7 @@ export function createDb(options: DbOptions): Db {
     query: (text, values) => pool.query(text, values) as never,
     transaction,
     withClient,
+    waitingCount: () => pool.waitingCount,
     async ping() {
       try {
         await pingPoolOf().query('SELECT 1');

@@ -56,6 +56,7 @@ export async function startDeadLetterTopic(o: {
     owned: () => o.owned().map((partition) => ({ topic: config.kafka.topic, partition })),
     logger,
     onPublished: o.metrics.deadLetters,
+    onFailed: () => o.metrics.error('dead_letter_publish'),
     ...(o.afterPublish ? { afterPublish: o.afterPublish } : {}),
   });
   return {

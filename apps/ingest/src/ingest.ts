@@ -10,7 +10,7 @@ import {
   type GroupConsumer,
   type KafkaSettings,
 } from '@orders/kafka';
-import { createRegistry, registerProcessMetrics } from '@orders/metrics';
+import { createRegistry, registerEventLoopDelay, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
 import { createDb, type Db } from './db.ts';
 import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
@@ -104,9 +104,17 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const apiMetrics = createApiMetrics({ registry, ingest: metrics.snapshot });
   apiMetrics.trackStore(store);
   registerProcessMetrics(registry);
+  const eventLoop = registerEventLoopDelay(registry);
   const state = { joined: false, partitions: [] as number[] };
   // /readyz is synchronous: PostgreSQL reachability is sampled in the background
-  const postgres = createPostgresProbe({ ping: () => db.ping(), initial: true });
+  const postgres = createPostgresProbe({
+    ping: async () => {
+      const ok = await db.ping();
+      if (!ok) metrics.error('postgres');
+      return ok;
+    },
+    initial: true,
+  });
   let postgresStarted = false;
   const postgresOk = () => postgresStarted && postgres.ok();
   let stopping = false;
@@ -135,6 +143,12 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   let demo: DemoProducer | undefined;
   let searchFill: SearchFill | undefined;
 
+  const lostGroup = () => {
+    state.joined = false;
+    metrics.error('kafka');
+    metrics.owned([]);
+    memory.lost();
+  };
   const isDegraded = () => pipeline?.isDegraded() ?? false;
   const ready = () =>
     readiness({
@@ -154,6 +168,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     readiness: ready,
     redrive: redrive.service,
   });
+  metrics.trackReadiness(() => ready().ready);
+  metrics.trackPools({ ingest: db, admin: served.adminDb, search: served.searchDb });
 
   async function untilMigrated(): Promise<void> {
     // PostgreSQL may still be starting (compose, CI): retry rather than exit.
@@ -164,6 +180,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         return;
       } catch (err) {
         if (stopping) throw err;
+        metrics.error('postgres');
         if (!logged) logger.warn('postgres not reachable at start, retrying', errorFields(err));
         logged = true;
         await new Promise((r) => setTimeout(r, RETRY_START_MS));
@@ -266,9 +283,11 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         if (stopping) return;
         await p.processBatch(batch);
       },
-      onJoin: ({ memberId, partitions }) => {
+      onJoin: ({ memberId, partitions, durationMs }) => {
         state.joined = true;
         state.partitions = partitions;
+        metrics.owned(partitions);
+        metrics.rebalanced(durationMs / 1000);
         memory.joined(memberId, partitions);
         // No batch is in flight at a join (kafkajs finishes them before rejoining). kafkajs keeps
         // the pauses of failing partitions across the rejoin: resume them all now, without
@@ -279,14 +298,10 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
         deadLetters?.outbox.wake();
         joinedOnce();
       },
-      onCrash: () => {
-        state.joined = false;
-        // kafkajs leaves the group and rejoins as a new member: the partitions go elsewhere now
-        memory.lost();
-      },
+      // kafkajs leaves the group and rejoins as a new member: the partitions go elsewhere now
+      onCrash: lostGroup,
       onFatal: (err) => {
-        state.joined = false;
-        memory.lost();
+        lostGroup();
         deps.onFatal?.(err);
       },
     });
@@ -339,6 +354,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     stopping = true;
     stopRequested();
     postgres.stop();
+    eventLoop.stop();
     for (const t of timers) clearInterval(t);
     const started = Date.now();
     // let a start in progress reach its next step (it then throws) before tearing down

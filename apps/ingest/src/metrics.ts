@@ -5,6 +5,7 @@ import type { IngestFigures } from '@orders/api';
 import { type CounterChild, createRegistry, type Registry } from '@orders/metrics';
 import { DEAD_LETTER_REASONS, type DeadLetterReason } from '@orders/model';
 import type { PublishOutcome } from './dead-letters.ts';
+import { createOperatingMetrics, type OperatingMetrics } from './operating-metrics.ts';
 
 export type BatchFigures = {
   size: number;
@@ -40,7 +41,7 @@ export type IngestSnapshot = IngestFigures & {
   fenced: number;
 };
 
-export type IngestMetrics = {
+export type IngestMetrics = OperatingMetrics & {
   registry: Registry;
   snapshot(): IngestSnapshot;
   batch(f: BatchFigures): void;
@@ -51,7 +52,10 @@ export type IngestMetrics = {
   redelivered(partition: number, count: number): void;
   /** a batch found its partition's stored offset moved by another member */
   fenced(): void;
+  /** a lag sample; partitions not owned (any more) at the call are left out */
   lag(partitions: { partition: number; lag: number }[]): void;
+  /** the partitions this instance owns now: the lag of any other disappears from the scrape */
+  owned(partitions: readonly number[]): void;
 };
 
 export type IngestMetricsOptions = {
@@ -59,6 +63,8 @@ export type IngestMetricsOptions = {
   registry?: Registry;
   /** the `topic` label of `orders_consumer_lag` */
   topic?: string;
+  /** the clock of the operating families (default Date.now) */
+  now?: () => number;
 };
 
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -141,8 +147,13 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
     help: 'Batches that wrote nothing because another member had moved their partition (a member that lost its partitions while paused).',
   });
   const sizes = batchSize.labels();
+  const operating = createOperatingMetrics(r, options.now ? { now: options.now } : {});
+  // null until the first join: a sample is then taken as it comes
+  let owned: Set<string> | null = null;
+  const shown = new Set<string>();
 
   return {
+    ...operating,
     registry: r,
     snapshot() {
       const invalidByReason = {} as Record<DeadLetterReason, number>;
@@ -193,7 +204,21 @@ export function createIngestMetrics(options: IngestMetricsOptions = {}): IngestM
       fencedBatches.inc();
     },
     lag(parts) {
-      for (const p of parts) consumerLag.labels(topic, String(p.partition)).set(p.lag);
+      // a sample taken across a rebalance may name partitions revoked meanwhile
+      for (const p of parts) {
+        const partition = String(p.partition);
+        if (owned && !owned.has(partition)) continue;
+        consumerLag.labels(topic, partition).set(p.lag);
+        shown.add(partition);
+      }
+    },
+    owned(partitions) {
+      owned = new Set(partitions.map(String));
+      for (const partition of shown) {
+        if (owned.has(partition)) continue;
+        consumerLag.remove(topic, partition);
+        shown.delete(partition);
+      }
     },
   };
 }

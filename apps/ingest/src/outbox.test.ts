@@ -28,6 +28,7 @@ function setup(opts: { rows: LedgerLetter[]; failures?: number; owned?: number[]
   let failures = opts.failures ?? 0;
   const sent: DeadLetter[][] = [];
   const lines: string[] = [];
+  const failed = { rounds: 0 };
   const outbox = createOutbox({
     ledger: {
       unpublished: async ({ partitions, limit }) =>
@@ -53,8 +54,9 @@ function setup(opts: { rows: LedgerLetter[]; failures?: number; owned?: number[]
     batchSize: 2,
     sweepMs: 0,
     backoff: { baseMs: 5, capMs: 10 },
+    onFailed: () => failed.rounds++,
   });
-  return { outbox, sent, lines, unpublished };
+  return { outbox, sent, lines, unpublished, failed };
 }
 
 describe('outbox', () => {
@@ -79,6 +81,8 @@ describe('outbox', () => {
     expect(t.unpublished.size).toBe(0);
     expect(t.lines.filter((l) => l.includes('"level":"warn"'))).toHaveLength(1);
     expect(t.lines.filter((l) => l.includes('publishing again'))).toHaveLength(1);
+    // every failed round told (the last-error metric), not only the first
+    expect(t.failed.rounds).toBe(3);
     await t.outbox.stop();
   });
 

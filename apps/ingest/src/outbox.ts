@@ -30,6 +30,8 @@ export type OutboxOptions = {
   owned(): { topic: string; partition: number }[];
   logger: Logger;
   onPublished?(outcome: PublishOutcome): void;
+  /** a round failed (it is retried with backoff) */
+  onFailed?(): void;
   /** test hook: letters on the topic, not yet marked in the ledger */
   afterPublish?(): void;
   /** rows per round (default 500) */
@@ -115,6 +117,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
       },
       (err: unknown) => {
         running = undefined;
+        o.onFailed?.();
         if (failures++ === 0) {
           log.warn(
             'publishing dead letters failed, retrying with backoff (they are in the ledger)',

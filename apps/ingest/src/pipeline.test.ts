@@ -1,4 +1,5 @@
 import type { BatchControl } from '@orders/kafka';
+import { parsePrometheusText } from '@orders/metrics/testing';
 import { createOrderStore, type StoredOrder } from '@orders/store';
 import { describe, expect, it } from 'vitest';
 import { bytes, makeOrder } from '../test/fixtures.ts';
@@ -498,6 +499,72 @@ describe('pipeline: rows PostgreSQL refuses as data', () => {
     expect(t.calls).toContain('resolve:42');
     expect(t.degraded()).toBe(0);
     expect(t.metrics.snapshot()).toMatchObject({ inserted: 2, invalid: 1 });
+  });
+});
+
+describe('pipeline operating metrics', () => {
+  async function scrape(t: ReturnType<typeof setup>) {
+    const parsed = parsePrometheusText(await t.metrics.registry.render());
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const samples = [...parsed.families.values()].flatMap((f) => f.samples);
+    return (name: string, labels: Record<string, string> = {}) =>
+      samples.find(
+        (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      )?.value;
+  }
+
+  it('in flight while the batch is handled; one write, one commit, freshness per written order', async () => {
+    const t = setup({ upsertDelayMs: 100, skip: new Set(['b']) });
+    const values = [bytes(makeOrder('a')), Buffer.from('nope'), bytes(makeOrder('b'))];
+    const done = t.pipeline.processBatch(fakeBatch(values, t.calls));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await scrape(t))('orders_records_in_flight')).toBe(3);
+    await done;
+    const value = await scrape(t);
+    expect(value('orders_records_in_flight')).toBe(0);
+    expect(value('orders_batch_write_duration_seconds_count')).toBe(1);
+    expect(value('orders_batch_write_duration_seconds_sum')).toBeGreaterThanOrEqual(0.09);
+    expect(value('orders_batch_commit_duration_seconds_count')).toBe(1);
+    // 'b' was skipped (already stored): only 'a' became servable now
+    expect(value('orders_freshness_seconds_count')).toBe(1);
+    expect(value('orders_freshness_seconds_sum')).toBeGreaterThan(0);
+  });
+
+  it('a failing PostgreSQL: paused with the error time, resumed at the next success or a join', async () => {
+    const t = setup({ pgFailures: 2 });
+    const batch = () => fakeBatch([bytes(makeOrder('a'))], t.calls);
+    const before = Date.now() / 1000;
+    await t.pipeline.processBatch(batch());
+    let value = await scrape(t);
+    expect(value('orders_postgres_paused')).toBe(1);
+    expect(value('orders_last_error_timestamp_seconds', { kind: 'postgres' })).toBeGreaterThan(
+      before - 1,
+    );
+    expect(value('orders_last_error_timestamp_seconds', { kind: 'kafka' })).toBe(0);
+    // given back for its retry: no longer in flight, nothing written
+    expect(value('orders_records_in_flight')).toBe(0);
+    expect(value('orders_batch_write_duration_seconds_count')).toBe(0);
+    t.pipeline.resetDegraded();
+    expect((await scrape(t))('orders_postgres_paused')).toBe(0);
+    await t.pipeline.processBatch(batch());
+    expect((await scrape(t))('orders_postgres_paused')).toBe(1);
+    await t.pipeline.processBatch(batch());
+    value = await scrape(t);
+    expect(value('orders_postgres_paused')).toBe(0);
+    expect(value('orders_postgres_paused_seconds_total')).toBeGreaterThanOrEqual(0);
+    expect(value('orders_freshness_seconds_count')).toBe(1);
+  });
+
+  it('a failed Kafka commit sets the kafka error time', async () => {
+    const t = setup();
+    const batch = fakeBatch([bytes(makeOrder('a'))], t.calls);
+    batch.commitOffset = async () => {
+      throw new Error('The coordinator is not aware of this member');
+    };
+    await t.pipeline.processBatch(batch);
+    const value = await scrape(t);
+    expect(value('orders_last_error_timestamp_seconds', { kind: 'kafka' })).toBeGreaterThan(0);
+    expect(value('orders_batch_commit_duration_seconds_count')).toBe(1);
   });
 });
 

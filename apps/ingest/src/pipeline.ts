@@ -18,6 +18,7 @@ import type { OrderStore } from '@orders/store';
 import { createBatchDecoder } from './batch-decoder.ts';
 import type { Db } from './db.ts';
 import { classifyDbError } from './db-error.ts';
+import type { ValidOrder } from './handle-batch.ts';
 import type { LedgerRepo } from './ledger-repo.ts';
 import type { Logger } from './logger.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -126,9 +127,11 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   // down or moved (isStale): nothing to resume, the partition's next owner gets it.
   function retryLater(batch: BatchControl, sink: Sink, err: unknown): void {
     options.metrics.retry(sink);
+    options.metrics.error(sink);
     if (degraded) degraded.failures++;
     else {
       degraded = { since: Date.now(), sink, failures: 1 };
+      options.metrics.paused(true);
       log.warn('sink failing: pausing the partitions whose batches fail, retrying with backoff', {
         sink,
         partition: batch.partition,
@@ -159,6 +162,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       failedAttempts: degraded.failures,
     });
     degraded = null;
+    options.metrics.paused(false);
     options.onRecovered?.();
   }
 
@@ -177,7 +181,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     await batch.heartbeat();
   }
 
+  // in flight from the hand-over until written and committed, or given back for a retry
   async function processBatch(batch: BatchControl): Promise<void> {
+    const n = batch.messages.length;
+    options.metrics.inFlight(n);
+    try {
+      await runBatch(batch);
+    } finally {
+      options.metrics.inFlight(-n);
+    }
+  }
+
+  async function runBatch(batch: BatchControl): Promise<void> {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     const started = performance.now();
@@ -208,14 +223,18 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     let written: UpsertOutcome;
     try {
       const at = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
+      const writeStarted = performance.now();
       written = await writer.write(handled, { at, expected, next });
+      options.metrics.batchWrite((performance.now() - writeStarted) / 1000);
       options.positions.moved(batch.partition, next);
       batchNumber++;
       // the rows are durable now: the store may show them (never before COMMIT)
       await writer.remember(handled.valid, written);
+      options.metrics.servable(servableOf(handled.valid, written));
       const redrive = handled.redrive;
       if (redrive) {
         await writer.remember(redrive.orders, { ...redrive.outcome, skipped: 0 });
+        options.metrics.servable(servableOf(redrive.orders, redrive.outcome));
         options.redrives?.committed(redrive);
         written = sum(written, redrive.outcome);
       }
@@ -242,9 +261,12 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     batch.resolveOffset(last.offset);
     // for lag tools (kafka-consumer-groups): after PostgreSQL's, never ahead; PostgreSQL's is the
     // one a restart reads, so a commit that fails here loses nothing
+    const commitStarted = performance.now();
     await batch.commitOffset(next).catch((err: unknown) => {
+      options.metrics.error('kafka');
       log.debug('kafka offset commit failed (PostgreSQL holds the position)', describe(err));
     });
+    options.metrics.batchCommit((performance.now() - commitStarted) / 1000);
     await batch.heartbeat();
   }
 
@@ -260,6 +282,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     resetDegraded() {
       cancelResumes();
       if (!degraded) return;
+      options.metrics.paused(false);
       log.info('degraded state reset at group join, fetching resumed', { sink: degraded.sink });
       degraded = null;
     },
@@ -274,6 +297,13 @@ function heartbeatWhileBusy(batch: BatchControl, everyMs: number): () => void {
     batch.heartbeat().catch(() => {});
   }, everyMs);
   return () => clearInterval(timer);
+}
+
+/** The orders the upsert wrote, now in memory: all of them unless some were skipped. */
+function servableOf(valid: ValidOrder[], outcome: Pick<UpsertOutcome, 'written'>): ValidOrder[] {
+  if (outcome.written.length === valid.length) return valid;
+  const uids = new Set(outcome.written.map((w) => w.uid));
+  return valid.filter((v) => uids.has(v.uid));
 }
 
 /** The batch's writes and its redrive step's, counted together. */

@@ -27,6 +27,8 @@ export type ServedApp = {
   app(): Hono;
   /** the search pool, which the search fill uses too */
   readonly searchDb: Db;
+  /** the admin API's pool (its waiting clients are a metric) */
+  readonly adminDb: Db;
   /** ends both pools */
   end(): Promise<void>;
 };
@@ -43,6 +45,7 @@ export function createServedApp(o: ServedAppOptions): ServedApp {
   );
   return {
     searchDb,
+    adminDb,
     app: () =>
       createApp({
         store: o.store,

@@ -86,7 +86,7 @@ export type TestScope = {
   /** the env of the running test; throws before setup() */
   readonly env: TestEnv;
   /** the service in this process on the env (+ overrides), ready; stopped after the test */
-  start(overrides?: Record<string, string>): Promise<Running>;
+  start(overrides?: Record<string, string>, options?: InProcessOptions): Promise<Running>;
   /** the service as a child process on the env (+ overrides), ready; SIGKILLed after the test */
   spawn(overrides?: Record<string, string>): Promise<Child>;
   /** run before the services are stopped after this test (e.g. undo a fault) */
@@ -128,8 +128,8 @@ export function useTestEnv(): TestScope {
       if (!current) throw new Error('no test env: call setup() first');
       return current;
     },
-    async start(overrides = {}) {
-      const r = await startInProcess(await scope.env.env(overrides));
+    async start(overrides = {}, options = {}) {
+      const r = await startInProcess(await scope.env.env(overrides), options);
       running.push(r);
       return r;
     },
@@ -153,15 +153,21 @@ export function configFrom(env: Record<string, string>): Config {
 
 export type Running = { ingest: Ingest; url: string; logs: string[]; stop(): Promise<void> };
 
+/** `lagIntervalMs`: consumer lag sampling (default 0, off) */
+export type InProcessOptions = { lagIntervalMs?: number };
+
 /** The real service in this process; resolves once it is ready. */
-export async function startInProcess(env: Record<string, string>): Promise<Running> {
+export async function startInProcess(
+  env: Record<string, string>,
+  options: InProcessOptions = {},
+): Promise<Running> {
   const config = configFrom(env);
   const logs: string[] = [];
   const logger: Logger = createLogger({ level: 'info', write: (l) => logs.push(l) });
   // env: what a demo producer child (KAFKA_WRITE_EXAMPLES) runs with
   const ingest = createIngest(config, {
     logger,
-    lagIntervalMs: 0,
+    lagIntervalMs: options.lagIntervalMs ?? 0,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
   try {

@@ -70,6 +70,17 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       'orders_dead_letters_unpublishable_total',
       'orders_redelivered_total',
       'orders_fenced_batches_total',
+      'orders_last_error_timestamp_seconds',
+      'orders_records_in_flight',
+      'orders_batch_write_duration_seconds',
+      'orders_batch_commit_duration_seconds',
+      'orders_postgres_paused',
+      'orders_postgres_paused_seconds_total',
+      'orders_rebalances_total',
+      'orders_rebalance_duration_seconds',
+      'orders_pg_pool_waiting_clients',
+      'orders_ready',
+      'orders_freshness_seconds',
       'orders_redrives_total',
       'orders_redrive_runs_in_progress',
       'orders_store_orders',
@@ -82,6 +93,7 @@ describe('ingest (real Kafka + PostgreSQL)', () => {
       'process_start_time_seconds',
       'process_resident_memory_bytes',
       'nodejs_heap_used_bytes',
+      'orders_event_loop_delay_p99_seconds',
     ]);
     const snapshot = svc.ingest.metrics.snapshot();
     const value = (name: string) => parsed.families.get(name)?.samples[0]?.value;
