@@ -1,10 +1,12 @@
-// `pnpm demo`: local Kafka + PostgreSQL, the ingest service with its API, and the load generator at a
-// modest rate. Ctrl-C stops both apps (each finishes its in-flight work); the servers stay up for
-// the next run (`pnpm infra:down` stops them).
+// `pnpm demo`: local Kafka + PostgreSQL, the ingest service with its API, the load generator at a
+// modest rate, and Prometheus scraping the service with the alert rules. Ctrl-C stops both apps
+// (each finishes its in-flight work); the servers stay up for the next run (`pnpm infra:down`
+// stops them).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { readVariables } from '@orders/config';
 import { InfraError } from './src/errors.ts';
+import { startDemoPrometheus } from './src/prometheus.ts';
 import { infraUp } from './src/up.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -16,6 +18,7 @@ if (!server.ok) {
 }
 const port = server.values.SERVER_PORT;
 const rate = process.env.DEMO_RATE ?? '20';
+const prometheusPort = Number(process.env.DEMO_PROMETHEUS_PORT ?? '9090');
 
 try {
   await infraUp({ env: process.env, log: (line) => console.log(line) });
@@ -45,7 +48,13 @@ children.push(start('ingest', ['apps/ingest/src/main.ts']));
 children.push(
   start('producer', ['apps/producer/src/main.ts', '--rate', rate, '--invalid-ratio', '0.02']),
 );
-console.log(`\n  orders is running: http://127.0.0.1:${port}/   (Ctrl-C to stop)\n`);
+const prometheus = await startDemoPrometheus({ target: `127.0.0.1:${port}`, port: prometheusPort });
+console.log(`\n  orders is running: http://127.0.0.1:${port}/   (Ctrl-C to stop)`);
+console.log(
+  'url' in prometheus
+    ? `  Prometheus:        ${prometheus.url}   (graphs, alerts: ${prometheus.url}alerts)\n`
+    : `  Prometheus:        ${prometheus.skipped}\n`,
+);
 
 process.on('SIGINT', () => (stopping ? process.exit(130) : stop(0)));
 process.on('SIGTERM', () => (stopping ? process.exit(143) : stop(0)));

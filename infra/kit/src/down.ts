@@ -4,6 +4,7 @@ import { withLock } from './lock.ts';
 import { paths } from './paths.ts';
 import { stopDebianCluster, stopLocalCluster } from './postgres.ts';
 import { isAlive } from './proc.ts';
+import { stopDemoPrometheus } from './prometheus.ts';
 import { readState, writeState } from './state.ts';
 
 /** Stops exactly what `up` recorded as started by itself; servers it reused are left alone. */
@@ -40,6 +41,13 @@ export async function infraDown(opts: { log?: (line: string) => void } = {}): Pr
     }
     delete state.postgres;
     writeState(state);
+
+    // the demo's Prometheus: its pid file and command line prove it is ours
+    const prometheus = await stopDemoPrometheus();
+    if (prometheus !== undefined) {
+      log(`prometheus: the demo's (pid ${prometheus}) stopped`);
+      stopped++;
+    }
 
     if (stopped === 0) log('nothing to stop: infra:up started nothing that still runs');
   });
