@@ -3,6 +3,8 @@
 // see the small client-free types below, never the client's payload.
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Admin, KafkaClient } from './client.ts';
+import { KafkaError } from './errors.ts';
+import { transientStateOf } from './log-filter.ts';
 import { type PartitionOffsets, readGroupOffsets } from './offsets.ts';
 
 export type HeaderValue = Buffer | string | (Buffer | string)[] | undefined;
@@ -143,7 +145,17 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     const err = payload.error;
     if (payload.restart) {
-      logger.warn('consumer crashed, kafkajs restarts it', { err: { message: err.message } });
+      // a crash on a state the cluster resolves itself (a new broker's coordinator loading) is
+      // part of that state: the client's log warns once if it persists (log-filter.ts)
+      const state = transientStateOf(KafkaError.from(err).type);
+      if (state) {
+        logger.info('consumer restarted by kafkajs after a transient kafka state', {
+          state,
+          err: { message: err.message },
+        });
+      } else {
+        logger.warn('consumer crashed, kafkajs restarts it', { err: { message: err.message } });
+      }
       opts.onCrash(err);
     } else {
       logger.error('consumer crashed and will not restart', { err: { message: err.message } });

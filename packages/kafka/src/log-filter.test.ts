@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { classifyKafkaLine, createKafkaLogFilter, type KafkaLog } from './log-filter.ts';
+import {
+  classifyKafkaLine,
+  createKafkaLogFilter,
+  type KafkaLog,
+  transientStateOf,
+} from './log-filter.ts';
 
 type Line = { level: string; msg: string; fields?: Record<string, unknown> };
 
@@ -27,6 +32,7 @@ function entry(level: KafkaLogLevel, message: string, extra: Record<string, unkn
 }
 
 const COORDINATOR = 'The group coordinator is not available';
+const LOADING = "The coordinator is loading and hence can't process requests for this group";
 const LEADER =
   'There is no leader for this topic-partition as we are in the middle of a leadership election';
 
@@ -52,13 +58,26 @@ describe('classifyKafkaLine', () => {
     expect([10, 29].map(response)).toEqual(['keep', 'keep']);
   });
 
-  it("kafkajs's summaries keep their level even when they quote a transient error", () => {
+  it('a consumer crash is transient by its cause; other summaries keep their level', () => {
+    expect(classifyKafkaLine(`Crash: KafkaJSProtocolError: ${LOADING}`, undefined)).toBe(
+      'coordinator',
+    );
     expect(
-      classifyKafkaLine(`Crash: KafkaJSNumberOfRetriesExceededError: ${COORDINATOR}`, COORDINATOR),
-    ).toBe('keep');
+      classifyKafkaLine(`Crash: KafkaJSNumberOfRetriesExceeded: ${COORDINATOR}`, undefined),
+    ).toBe('coordinator');
+    expect(classifyKafkaLine('Crash: KafkaJSNonRetriableError: boom', undefined)).toBe('keep');
     expect(classifyKafkaLine('Restarting the consumer in 300ms', COORDINATOR)).toBe('keep');
+    expect(classifyKafkaLine(`Failed to send messages: ${LEADER}`, LEADER)).toBe('keep');
     expect(classifyKafkaLine('The group is rebalancing, re-joining', undefined)).toBe('rebalance');
     expect(classifyKafkaLine('Connection error: connect ECONNREFUSED', undefined)).toBe('noise');
+  });
+
+  it('transientStateOf names the state of a broker error', () => {
+    expect(transientStateOf('GROUP_LOAD_IN_PROGRESS')).toBe('coordinator');
+    expect(transientStateOf('REBALANCE_IN_PROGRESS')).toBe('rebalance');
+    expect(transientStateOf('LEADER_NOT_AVAILABLE')).toBe('leader');
+    expect(transientStateOf('MESSAGE_TOO_LARGE')).toBeUndefined();
+    expect(transientStateOf('toString')).toBeUndefined();
   });
 });
 
@@ -124,6 +143,41 @@ describe('createKafkaLogFilter', () => {
     expect(lines.filter((l) => l.level === 'warn').map((l) => l.fields?.state)).toEqual([
       'rebalance',
     ]);
+  });
+
+  it("a cold broker's crash on a loading coordinator and kafkajs's restart are debug", () => {
+    const { log, lines } = recorder();
+    const filter = createKafkaLogFilter({ log, now: () => 0 });
+    filter(
+      entry(KafkaLogLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', {
+        error: COORDINATOR,
+      }),
+    );
+    filter(entry(KafkaLogLevel.ERROR, `Crash: KafkaJSProtocolError: ${LOADING}`, { groupId: 'g' }));
+    filter(entry(KafkaLogLevel.ERROR, 'Restarting the consumer in 300ms', { groupId: 'g' }));
+    // a restart after a real crash keeps its level
+    filter(entry(KafkaLogLevel.ERROR, 'Crash: KafkaJSNonRetriableError: boom', { groupId: 'g' }));
+    filter(entry(KafkaLogLevel.ERROR, 'Restarting the consumer in 300ms', { groupId: 'g' }));
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'debug', 'error', 'error']);
+  });
+
+  it('a crash after the retries ran out on a transient state warns at once, once', () => {
+    const { log, lines } = recorder();
+    const filter = createKafkaLogFilter({ log, now: () => 0 });
+    const crash = `Crash: KafkaJSNumberOfRetriesExceeded: ${COORDINATOR}`;
+    filter(entry(KafkaLogLevel.ERROR, crash, { groupId: 'g' }));
+    filter(entry(KafkaLogLevel.ERROR, 'Restarting the consumer in 5000ms', { groupId: 'g' }));
+    filter(entry(KafkaLogLevel.ERROR, crash, { groupId: 'g' }));
+    const warns = lines.filter((l) => l.level === 'warn');
+    expect(warns.map((l) => l.msg)).toEqual([
+      'kafka group coordinator unavailable: the client keeps looking it up and retrying; the group consumes and commits nothing until it answers',
+    ]);
+    expect(warns[0]?.fields).toMatchObject({
+      state: 'coordinator',
+      retriesExhausted: true,
+      groupId: 'g',
+    });
+    expect(lines.some((l) => l.level === 'error')).toBe(false);
   });
 
   it('real errors and warnings keep their level; info is debug; noise is debug', () => {

@@ -1,8 +1,9 @@
 // Which of kafkajs's own log lines an operator should see, and at what level. kafkajs logs the
 // states a healthy cluster passes through (a group coordinator being elected or loading, a
-// rebalance, a new topic's leaders) at ERROR or WARN on every retry, while it resolves them
-// itself. Those are debug while they last less than `persistMs`; one that persists becomes ONE
-// warn line saying for how long and what the client does, the rest of its lines staying debug.
+// rebalance, a new topic's leaders) at ERROR or WARN on every retry, and crashes and restarts a
+// consumer on them (a new broker's coordinator loading), while it resolves them itself. Those are
+// debug while they last less than `persistMs`; one that persists becomes ONE warn line saying for
+// how long and what the client does, the rest of its lines staying debug.
 import { logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 
 /** The logger kafkajs's lines go to (ingest's Logger fits). */
@@ -19,17 +20,47 @@ export type TransientState = 'coordinator' | 'rebalance' | 'leader';
 /** What a kafkajs line is: noise, a transient state, or worth its own level. */
 export type LineKind = 'noise' | TransientState | 'keep';
 
-// The broker's error texts as kafkajs words them (checked against kafkajs in the unit test).
-const TRANSIENT_ERRORS: Record<string, TransientState> = {
-  'The group coordinator is not available': 'coordinator',
-  'This is not the correct coordinator for this group': 'coordinator',
-  "The coordinator is loading and hence can't process requests for this group": 'coordinator',
-  'The group is rebalancing, so a rejoin is needed': 'rebalance',
-  'There is no leader for this topic-partition as we are in the middle of a leadership election':
-    'leader',
-  'This server is not the leader for that topic-partition': 'leader',
-  'This server does not host this topic-partition': 'leader',
+// The broker's errors for those states, by name and as kafkajs words them (the texts are checked
+// against kafkajs in the unit test).
+const TRANSIENT_TYPES: Record<string, { state: TransientState; text: string }> = {
+  GROUP_COORDINATOR_NOT_AVAILABLE: {
+    state: 'coordinator',
+    text: 'The group coordinator is not available',
+  },
+  NOT_COORDINATOR_FOR_GROUP: {
+    state: 'coordinator',
+    text: 'This is not the correct coordinator for this group',
+  },
+  GROUP_LOAD_IN_PROGRESS: {
+    state: 'coordinator',
+    text: "The coordinator is loading and hence can't process requests for this group",
+  },
+  REBALANCE_IN_PROGRESS: {
+    state: 'rebalance',
+    text: 'The group is rebalancing, so a rejoin is needed',
+  },
+  LEADER_NOT_AVAILABLE: {
+    state: 'leader',
+    text: 'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  },
+  NOT_LEADER_FOR_PARTITION: {
+    state: 'leader',
+    text: 'This server is not the leader for that topic-partition',
+  },
+  UNKNOWN_TOPIC_OR_PARTITION: {
+    state: 'leader',
+    text: 'This server does not host this topic-partition',
+  },
 };
+
+const TRANSIENT_ERRORS: Record<string, TransientState> = Object.fromEntries(
+  Object.values(TRANSIENT_TYPES).map(({ state, text }) => [text, state]),
+);
+
+/** The transient state a broker error (its name, e.g. KafkaError.from(err).type) stands for. */
+export function transientStateOf(type: string): TransientState | undefined {
+  return Object.hasOwn(TRANSIENT_TYPES, type) ? TRANSIENT_TYPES[type]?.state : undefined;
+}
 
 // kafkajs's own lines for the same states (consumer runner and group, not a broker response)
 const TRANSIENT_MESSAGES: Record<string, TransientState> = {
@@ -66,19 +97,24 @@ function isConnectionRetry(message: string): boolean {
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer';
 
 /**
- * A line's kind from its text. Broker answers ("Response <Api>(...)") are transient by their
- * error; kafkajs's own summaries ("Crash: ...", "Restarting the consumer ...") keep their level
- * even when they quote a transient error: they say the retries ran out.
+ * A line's kind from its text: a broker answer (`Response <Api>(...)`) by its error; a consumer
+ * crash (`Crash: <Name>: <message>`, kafkajs restarts the consumer on these) by its message.
  */
 export function classifyKafkaLine(message: string, error: unknown): LineKind {
   if (isConnectionRetry(message) || message.startsWith(BOUNDED_RETRIES_WARNING)) return 'noise';
-  const own = TRANSIENT_MESSAGES[message];
-  if (own) return own;
-  if (message.startsWith('Response ') && typeof error === 'string') {
-    return TRANSIENT_ERRORS[error] ?? 'keep';
-  }
-  return 'keep';
+  if (Object.hasOwn(TRANSIENT_MESSAGES, message)) return TRANSIENT_MESSAGES[message] ?? 'keep';
+  let cause: unknown = error;
+  if (message.startsWith(CRASH)) cause = message.slice(message.indexOf(': ', CRASH.length) + 2);
+  else if (!message.startsWith('Response ')) return 'keep';
+  if (typeof cause !== 'string' || !Object.hasOwn(TRANSIENT_ERRORS, cause)) return 'keep';
+  return TRANSIENT_ERRORS[cause] ?? 'keep';
 }
+
+const CRASH = 'Crash: ';
+// a crash after the client's retries ran out: the state outlasted the retry budget
+const RETRIES_EXCEEDED = 'Crash: KafkaJSNumberOfRetriesExceeded';
+// kafkajs's line after a crash it restarts the consumer from
+const RESTARTING = 'Restarting the consumer in ';
 
 export type KafkaLogFilterOptions = {
   log: KafkaLog;
@@ -93,9 +129,11 @@ type Streak = { since: number; last: number; count: number; warned: boolean };
 
 /**
  * The function kafkajs's logCreator returns: each entry mapped onto `log`. Warnings and errors
- * keep their level, but noise and transient states are debug (a persisting state: one warn);
- * info and debug lines are debug. kafkajs's stack dumps and timestamps are dropped; the small
- * fields (`error`, `groupId`, `topic`) kept.
+ * keep their level, but noise and transient states are debug, a consumer crash on one and the
+ * restart after it included; a state that persists, or outlasts the client's retries (a crash
+ * `KafkaJSNumberOfRetriesExceeded`), gives one warn line. Info and debug lines are debug.
+ * kafkajs's stack dumps and timestamps are dropped; the small fields (`error`, `groupId`,
+ * `topic`) kept.
  */
 export function createKafkaLogFilter(options: KafkaLogFilterOptions): (entry: LogEntry) => void {
   const { log } = options;
@@ -104,7 +142,7 @@ export function createKafkaLogFilter(options: KafkaLogFilterOptions): (entry: Lo
   const now = options.now ?? Date.now;
   const streaks = new Map<TransientState, Streak>();
 
-  function transient(state: TransientState, fields: Record<string, unknown>): void {
+  function transient(state: TransientState, fields: Record<string, unknown>, exhausted: boolean) {
     const t = now();
     let streak = streaks.get(state);
     if (!streak || t - streak.last > quietMs) {
@@ -113,17 +151,20 @@ export function createKafkaLogFilter(options: KafkaLogFilterOptions): (entry: Lo
     }
     streak.last = t;
     streak.count++;
-    if (streak.warned || t - streak.since < persistMs) return;
+    if (streak.warned || (!exhausted && t - streak.since < persistMs)) return;
     streak.warned = true;
     log.warn(PERSISTING[state], {
       ...fields,
       state,
       forMs: t - streak.since,
       occurrences: streak.count,
+      ...(exhausted ? { retriesExhausted: true } : {}),
       note: 'logged once while it lasts; its further lines are debug',
     });
   }
 
+  // the restart line that follows a crash on a transient state belongs to it
+  let restartIsTransient = false;
   return ({ level, log: entry }) => {
     const { message, error, groupId, topic } = entry as LogEntry['log'] & Record<string, unknown>;
     const fields = { error, groupId, topic };
@@ -131,13 +172,19 @@ export function createKafkaLogFilter(options: KafkaLogFilterOptions): (entry: Lo
       log.debug(message, fields);
       return;
     }
+    if (message.startsWith(RESTARTING) && restartIsTransient) {
+      restartIsTransient = false;
+      log.debug(message, fields);
+      return;
+    }
     const kind = classifyKafkaLine(message, error);
+    if (message.startsWith(CRASH)) restartIsTransient = kind !== 'keep';
     if (kind === 'keep') {
       if (level <= KafkaLogLevel.ERROR) log.error(message, fields);
       else log.warn(message, fields);
       return;
     }
     log.debug(message, fields);
-    if (kind !== 'noise') transient(kind, fields);
+    if (kind !== 'noise') transient(kind, fields, message.startsWith(RETRIES_EXCEEDED));
   };
 }
