@@ -26,6 +26,7 @@ import {
   KafkaError,
   type KafkaSettings,
   listEndOffsets,
+  type ProducedRecord,
   readTopicLimits,
   type TransactionalProducer,
   withAdmin,
@@ -33,7 +34,14 @@ import {
 import type { Queryable } from '../db.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { reconcile } from './reconcile.ts';
-import { chunkSize, fittingRecords, redriveRecord, sleep, validateChunk } from './records.ts';
+import {
+  chunkSize,
+  fittingRecords,
+  redriveRecord,
+  type Skip,
+  sleep,
+  validateChunk,
+} from './records.ts';
 import type { ChunkRow, RunRow, RunsRepo } from './runs-repo.ts';
 
 export type RedriveRunner = {
@@ -66,12 +74,17 @@ export type RedriveRunnerOptions = {
   pollMs?: number;
   /** most runs executing at once in this instance */
   maxRuns?: number;
+  /** whether this process validated the run's letters when it created it (then not again) */
+  validatedHere?(run: number): boolean;
   /** test hook: a chunk's transaction committed, not yet marked sent */
   afterChunkCommit?(run: number, letters: number): void;
   instance?: string;
 };
 
 const BACKOFF = { baseMs: 200, capMs: 5_000 };
+
+/** a chunk read and built: `rows` read, the `sendable` ones as `records` */
+type Prepared = { rows: number; sendable: ChunkRow[]; records: ProducedRecord[] };
 
 export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
   const log = o.logger.child({ component: 'redrive' });
@@ -184,86 +197,107 @@ export function createRedriveRunner(o: RedriveRunnerOptions): RedriveRunner {
       (limits) => limits.maxMessageBytes,
       () => KAFKA_DEFAULT_MAX_MESSAGE_BYTES,
     );
-    const started = performance.now();
-    let paced = 0;
-    while (!stopping.signal.aborted && !ctx.lost) {
+    // the next chunk is read, validated and built while this one's Kafka transaction is out: it
+    // starts after this chunk's letters are 'sending', so it reads none of them
+    const validated = o.validatedHere?.(run.id) ?? false;
+    const prepare = async (): Promise<Prepared> => {
       const rows = await o.runs.nextChunk(run.id, size);
-      if (rows.length === 0) {
-        if (await o.runs.finish(run.id, instance)) {
-          log.info('redrive run done', { run: run.id });
-          return true;
-        }
-        // cancelled, or taken over: nothing more to do here
-        return true;
-      }
-      // validated again: the schema or the limits may have changed since the run was made
-      const { sendable: valid, skipped } = validateChunk(rows, o.maxMessageBytes);
+      if (rows.length === 0) return { rows: 0, sendable: [], records: [] };
+      // validated again, unless this process validated the run at its creation: the schema or
+      // the limits may have changed since
+      const { sendable: valid, skipped } = validated
+        ? { sendable: rows, skipped: [] as Skip[] }
+        : validateChunk(rows, o.maxMessageBytes);
       await o.runs.skip(o.db, run.id, skipped);
-      if (valid.length === 0) continue;
       // what one send can carry; the rest stay pending, the next chunk's
       const built = valid.map((r) => redriveRecord(r, run.id, { topic: o.topic, partitions }));
       const fit = fittingRecords(built, topicLimit);
-      const sendable = valid.slice(0, fit);
-      const records = built.slice(0, fit);
-
-      // the rate: this chunk goes out once the letters before it have had their time
-      const due = started + (paced / run.rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait, stopping.signal);
-      if (stopping.signal.aborted) return false;
-      paced += sendable.length;
-
-      const letters = sendable.map((r) => r.letter_id);
-      if (!(await o.runs.markSending(run.id, instance, leaseMs, letters, scanFrom))) {
-        ctx.lost = true; // cancelled or taken over
-        return true;
-      }
-      let acks: { partition: number; baseOffset: string }[];
-      try {
-        acks = await producer.sendInTransaction(o.topic, records);
-      } catch (err) {
-        if (KafkaError.from(err).recordRefused) {
-          // nothing of the chunk committed (the commit was never asked): pending again, then
-          // one letter per transaction to find the refused one(s), which fail for good
-          await o.runs.backToPending(run.id, letters);
-          await sendOneByOne(run, sendable, partitions, scanFrom);
-        }
-        throw err; // the producer is unusable: claim the id again and reconcile
-      }
-      o.afterChunkCommit?.(run.id, sendable.length);
-      // where each record went: per partition, the request's records follow its base offset
-      const base = new Map(acks.map((a) => [a.partition, BigInt(a.baseOffset)]));
-      const next = new Map<number, bigint>();
-      const sent = records.map((r, i) => {
-        const p = r.partition;
-        if (p === undefined || !base.has(p)) {
-          return { letter: letters[i] as number, partition: null, offset: null };
-        }
-        const offset = (base.get(p) as bigint) + (next.get(p) ?? 0n);
-        next.set(p, (next.get(p) ?? 0n) + 1n);
-        return { letter: letters[i] as number, partition: p, offset: String(offset) };
-      });
-      // the facts are known: mark them however long it takes (a resume would find them too)
-      for (let attempt = 0; ; attempt++) {
-        try {
-          if (!(await o.runs.markSent(run.id, instance, sent))) {
-            ctx.lost = true;
+      return { rows: rows.length, sendable: valid.slice(0, fit), records: built.slice(0, fit) };
+    };
+    const started = performance.now();
+    let paced = 0;
+    let next = prepare();
+    try {
+      while (!stopping.signal.aborted && !ctx.lost) {
+        const { rows, sendable, records } = await next;
+        if (rows === 0) {
+          if (await o.runs.finish(run.id, instance)) {
+            log.info('redrive run done', { run: run.id });
             return true;
           }
-          break;
+          // cancelled, or taken over: nothing more to do here
+          return true;
+        }
+        if (sendable.length === 0) {
+          next = prepare();
+          continue;
+        }
+        // the rate: this chunk goes out once the letters before it have had their time
+        const due = started + (paced / run.rate) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait, stopping.signal);
+        if (stopping.signal.aborted) return false;
+        paced += sendable.length;
+
+        const letters = sendable.map((r) => r.letter_id);
+        if (!(await o.runs.markSending(run.id, instance, leaseMs, letters, scanFrom))) {
+          ctx.lost = true; // cancelled or taken over
+          return true;
+        }
+        next = prepare();
+        let acks: { partition: number; baseOffset: string }[];
+        try {
+          acks = await producer.sendInTransaction(o.topic, records);
         } catch (err) {
-          if (stopping.signal.aborted) throw err;
-          await sleep(Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attempt));
+          if (KafkaError.from(err).recordRefused) {
+            // nothing of the chunk committed (the commit was never asked): pending again, then
+            // one letter per transaction to find the refused one(s), which fail for good
+            await o.runs.backToPending(run.id, letters);
+            await sendOneByOne(run, sendable, partitions, scanFrom);
+          }
+          throw err; // the producer is unusable: claim the id again and reconcile
+        }
+        o.afterChunkCommit?.(run.id, sendable.length);
+        // where each record went: per partition, the request's records follow its base offset
+        const base = new Map(acks.map((a) => [a.partition, BigInt(a.baseOffset)]));
+        const following = new Map<number, bigint>();
+        const sent = records.map((r, i) => {
+          const p = r.partition;
+          if (p === undefined || !base.has(p)) {
+            return { letter: letters[i] as number, partition: null, offset: null };
+          }
+          const offset = (base.get(p) as bigint) + (following.get(p) ?? 0n);
+          following.set(p, (following.get(p) ?? 0n) + 1n);
+          return { letter: letters[i] as number, partition: p, offset: String(offset) };
+        });
+        // the facts are known: mark them however long it takes (a resume would find them too)
+        for (let attempt = 0; ; attempt++) {
+          try {
+            if (!(await o.runs.markSent(run.id, instance, sent))) {
+              ctx.lost = true;
+              return true;
+            }
+            break;
+          } catch (err) {
+            if (stopping.signal.aborted) throw err;
+            await sleep(Math.min(BACKOFF.capMs, BACKOFF.baseMs * 2 ** attempt));
+          }
+        }
+        o.onSent?.(sendable.length);
+        // the next chunk's records come after this one's (and after its commit marker)
+        for (const a of acks) {
+          const after = BigInt(a.baseOffset) + 1n;
+          if (after > BigInt(scanFrom[a.partition] ?? '0')) scanFrom[a.partition] = String(after);
         }
       }
-      o.onSent?.(sendable.length);
-      // the next chunk's records come after this one's (and after its commit marker)
-      for (const a of acks) {
-        const after = BigInt(a.baseOffset) + 1n;
-        if (after > BigInt(scanFrom[a.partition] ?? '0')) scanFrom[a.partition] = String(after);
-      }
+      return false;
+    } finally {
+      // a chunk read ahead and not sent stays pending (its skips are final either way)
+      await next.then(
+        () => {},
+        () => {},
+      );
     }
-    return false;
   }
 
   /** After a chunk was refused as records: each letter alone; the refused ones fail. */

@@ -38,6 +38,8 @@ export type RedriveServiceOptions = {
   maxMessageBytes: number;
   /** a run was created or asked to resume: the runner looks for work */
   wake(): void;
+  /** a run was created: its pending letters passed validation in this process just now */
+  onValidated?(run: number): void;
 };
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -111,7 +113,10 @@ export function createRedriveService(o: RedriveServiceOptions): RedriveService {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [CREATE_LOCK_KEY]);
         return fn(tx);
       });
-      if (outcome.ok) o.wake();
+      if (outcome.ok) {
+        o.onValidated?.(outcome.run);
+        o.wake();
+      }
       return outcome;
     } catch (err) {
       if (err instanceof Refused) return err.outcome;

@@ -39,11 +39,18 @@ export function createRedrive(o: {
   let stopped = false;
   const metrics = createRedriveMetrics(o.registry, () => runner?.active() ?? 0);
   const step = createRedriveBatchStep({ onCommitted: metrics.consumed });
+  // runs this process created (and so validated, with its own schema and limits): the runner
+  // does not validate their letters again; bounded, the oldest forgotten (then validated again)
+  const validated = new Set<number>();
   const service = createRedriveService({
     db: o.db,
     runs,
     maxMessageBytes: o.config.kafka.maxMessageBytes,
     wake: () => runner?.wake(),
+    onValidated: (run) => {
+      validated.add(run);
+      if (validated.size > 1_000) validated.delete(validated.values().next().value as number);
+    },
   });
   return {
     step,
@@ -63,6 +70,7 @@ export function createRedrive(o: {
         },
         topic: o.config.kafka.topic,
         maxMessageBytes: o.config.kafka.maxMessageBytes,
+        validatedHere: (run) => validated.has(run),
         logger: o.logger,
         onSent: (n) => metrics.count('sent', n),
         onFailed: (n) => metrics.count('failed', n),
