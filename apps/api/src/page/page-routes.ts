@@ -23,6 +23,7 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
   'lookup.js': 'text/javascript; charset=utf-8',
   'lookup-outcome.js': 'text/javascript; charset=utf-8',
   'rate.js': 'text/javascript; charset=utf-8',
+  'results.js': 'text/javascript; charset=utf-8',
   'render.js': 'text/javascript; charset=utf-8',
   'styles.css': 'text/css; charset=utf-8',
   'favicon.svg': 'image/svg+xml',

@@ -380,20 +380,24 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     await close();
   });
 
-  it('says plainly when no order has the uid or id', async () => {
+  it('says plainly when no order has the uid, id or track number', async () => {
     const { page, problems, close } = await open(server.url);
     await lookUp(page, SAMPLE_UID);
     await waitForStatus(page, 'found');
 
     await lookUp(page, 'no-such-order');
-    expect(await waitForStatus(page, 'not-found')).toBe('No order with uid “no-such-order”.');
+    expect(await waitForStatus(page, 'not-found')).toBe(
+      'Nothing found for “no-such-order”: no order with that uid or track number.',
+    );
     expect(await page.isHidden('#order')).toBe(true);
     await shot(page, 'not-found');
 
-    // Digits in auto mode are asked both ways, and the message names both.
+    // Digits in auto mode are asked every way, and the message names each.
     await lookUp(page, '987654');
     await page.waitForSelector('#status[data-state="not-found"]:has-text("987654")');
-    expect(await statusText(page)).toBe('No order with id 987654 or uid “987654”.');
+    expect(await statusText(page)).toBe(
+      'Nothing found for “987654”: no order with that id, uid or track number.',
+    );
     expect(problems).toEqual([]);
     await close();
   });
@@ -401,18 +405,28 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
   it('explains bad input, whether caught in the page or by the API', async () => {
     const { page, problems, close } = await open(server.url);
     await lookUp(page, '   ');
-    expect(await waitForStatus(page, 'bad-input')).toBe('Enter an order uid or a numeric id.');
+    expect(await waitForStatus(page, 'bad-input')).toBe(
+      'Enter an order uid, a numeric id or a track number.',
+    );
 
     await lookUp(page, 'not a uid!');
-    const message = await waitForStatus(page, 'bad-input');
-    expect(message).toMatch(/^Not a valid order uid: /);
+    // Not a uid, but it could be a track number: the search says no order has it.
+    const message = await waitForStatus(page, 'not-found');
+    expect(message).toMatch(
+      /^Nothing found for “not a uid!”: no order with that track number \(not a valid order uid either: /,
+    );
     expect(message).toContain('letters, digits');
+    // "Order uid" chosen: the API's reason is the answer.
+    await page.check('input[name="by"][value="uid"]');
+    await lookUp(page, 'not a uid!');
+    expect(await waitForStatus(page, 'bad-input')).toMatch(/^Not a valid order uid: /);
+    await page.check('input[name="by"][value="auto"]');
     await shot(page, 'bad-input');
 
     // Too long for an id: in auto mode still a possible order_uid, so not found and why.
     await lookUp(page, '9'.repeat(30));
     expect(await waitForStatus(page, 'not-found')).toMatch(
-      /^No order with uid “9{30}” \(not a valid id either: id must be/,
+      /^Nothing found for “9{30}”: no order with that uid or track number \(not a valid order id either: id must be/,
     );
     // With "Numeric id" chosen, the API's reason is the answer.
     await page.check('input[name="by"][value="id"]');
@@ -467,7 +481,9 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     await page.check('input[name="by"][value="id"]');
     asked.length = 0;
     await lookUp(page, DIGIT_UID);
-    expect(await waitForStatus(page, 'not-found')).toBe(`No order with id ${DIGIT_UID}.`);
+    expect(await waitForStatus(page, 'not-found')).toBe(
+      `Nothing found for “${DIGIT_UID}”: no order with that id.`,
+    );
     expect(asked).toEqual([`?id=${DIGIT_UID}`]);
 
     // Back restores the order and the choice that found it.
@@ -527,7 +543,7 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
       const { page, problems, close } = await open(own.url);
       const asked = orderRequests(page);
       expect(await page.isHidden('#lookup-by')).toBe(true);
-      expect(await page.textContent('#lookup-label')).toBe('Order uid');
+      expect(await page.textContent('#lookup-label')).toBe('Order uid or track number');
 
       await lookUp(page, DIGIT_UID);
       expect(await waitForStatus(page, 'found')).toBe(`Showing order ${DIGIT_UID}, found by uid.`);
@@ -537,7 +553,7 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
       // A numeric id is just another uid here: no order has it.
       await lookUp(page, String(compatIds.sample));
       expect(await waitForStatus(page, 'not-found')).toBe(
-        `No order with uid “${compatIds.sample}”.`,
+        `Nothing found for “${compatIds.sample}”: no order with that uid or track number.`,
       );
       expect(asked).toEqual([`?uid=${DIGIT_UID}`, `?uid=${compatIds.sample}`]);
       await shot(page, 'id-lookup-off');
@@ -646,7 +662,15 @@ describe('the order page in chromium', { timeout: 45_000 }, () => {
     expect(await page.textContent('#raw-json')).toContain(MARKUP_IMG);
 
     // Nothing became an element, nothing ran, not even later (onerror of a broken image is async).
-    expect(await page.locator('#order img, #order script, #order svg, #order a').count()).toBe(0);
+    expect(
+      await page
+        .locator('#order img, #order script, #order svg, #order a:not(#customer-orders)')
+        .count(),
+    ).toBe(0);
+    // The customer id (markup) travels only in the customer's-orders link's address, encoded.
+    expect(await page.getAttribute('#customer-orders', 'href')).toBe(
+      `/?${new URLSearchParams({ customer_id: MARKUP_SCRIPT })}`,
+    );
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
 

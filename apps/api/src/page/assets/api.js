@@ -1,7 +1,7 @@
 // The page's calls to the JSON API. Every outcome is a value (found, not found, rejected input,
 // server error, unreachable); nothing here throws, so the caller is one switch over `kind`.
 
-import { orderRequestPath } from './lookup.js';
+import { orderRequestPath, searchRequestPath } from './lookup.js';
 
 /**
  * @typedef {import('./lookup.js').LookupKey} LookupKey
@@ -13,6 +13,12 @@ import { orderRequestPath } from './lookup.js';
  * @typedef {{ id?: unknown, order_uid?: unknown, track_number?: unknown, date_created?: unknown,
  *   customer_id?: unknown, amount?: unknown, currency?: unknown, items?: unknown }} RecentOrder
  * @typedef {{ ok: true, orders: RecentOrder[] } | { ok: false, message: string }} RecentResult
+ * @typedef {{ kind: 'list', orders: RecentOrder[], next: string | null }
+ *   | { kind: 'not_found', message: string }
+ *   | { kind: 'bad_input', message: string }
+ *   | { kind: 'server_error', message: string }
+ *   | { kind: 'unreachable', message: string }} SearchResult `not_found`: a server without
+ *   the search (its /orders/search is a 404)
  * @typedef {{ ok: true, stats: Record<string, unknown> } | { ok: false, message: string }} StatsResult
  */
 
@@ -81,6 +87,33 @@ export async function fetchOrder(key) {
     const order = JSON.parse(text);
     if (!isObject(order)) return { kind: 'server_error', message: 'The answer is not an order.' };
     return { kind: 'found', order, id: response.headers.get('x-order-id'), text };
+  } catch {
+    return { kind: 'server_error', message: 'The answer is not valid JSON.' };
+  }
+}
+
+/**
+ * One page of a track number's or a customer's orders, newest first.
+ * @param {LookupKey} key a track or customer key
+ * @param {{ limit: number, cursor: string | null }} page
+ * @returns {Promise<SearchResult>}
+ */
+export async function fetchSearch(key, page) {
+  const sent = await get(searchRequestPath(key, page.limit, page.cursor));
+  if (!sent.ok) return { kind: 'unreachable', message: sent.message };
+  const { response } = sent;
+  if (response.status === 404) return { kind: 'not_found', message: await errorMessage(response) };
+  if (response.status >= 400 && response.status < 500) {
+    return { kind: 'bad_input', message: await errorMessage(response) };
+  }
+  if (!response.ok) return { kind: 'server_error', message: await errorMessage(response) };
+  try {
+    const body = await response.json();
+    if (!isObject(body) || !Array.isArray(body.orders)) {
+      return { kind: 'server_error', message: 'Unexpected answer.' };
+    }
+    const next = typeof body.next === 'string' && body.next !== '' ? body.next : null;
+    return { kind: 'list', orders: body.orders.filter(isObject), next };
   } catch {
     return { kind: 'server_error', message: 'The answer is not valid JSON.' };
   }

@@ -1,14 +1,16 @@
 // The page's wiring: the lookup form and the address bar, the newest-orders list, and the live
-// counters. Rendering lives in render.js, API calls in api.js, the lookup rules in lookup.js and
-// what a lookup's answers mean in lookup-outcome.js. The dead-letters view is dead-letters.js.
+// counters. Rendering lives in render.js, API calls in api.js, the lookup rules in lookup.js,
+// what a lookup's answers mean in lookup-outcome.js and the result lists (a track number's, a
+// customer's) in results.js. The dead-letters view is dead-letters.js.
 
-import { fetchOrder, fetchRecent, fetchStats } from './api.js';
+import { fetchOrder, fetchRecent, fetchSearch, fetchStats } from './api.js';
 import { startDeadLetters } from './dead-letters.js';
 import { byId } from './dom.js';
 import { formatBytes, formatNumber, formatRate } from './format.js';
 import { revealHidden } from './hidden-chars.js';
 import {
   describeKey,
+  isListKey,
   isLookupMode,
   keyFromSearch,
   lookupHint,
@@ -19,6 +21,7 @@ import {
 import { lookupOutcome } from './lookup-outcome.js';
 import { createRateMeter } from './rate.js';
 import { renderOrder, renderRecentItem } from './render.js';
+import { createResultsView, RESULTS_PAGE } from './results.js';
 
 /**
  * @typedef {import('./lookup.js').LookupKey} LookupKey
@@ -38,6 +41,7 @@ const statusLine = byId('status', HTMLElement);
 const otherLine = byId('lookup-other', HTMLElement);
 const otherButton = byId('lookup-other-button', HTMLButtonElement);
 const orderView = byId('order', HTMLElement);
+const results = createResultsView();
 const recentList = byId('recent-list', HTMLOListElement);
 const recentState = byId('recent-state', HTMLElement);
 const liveState = byId('live-state', HTMLElement);
@@ -46,7 +50,7 @@ const statStored = byId('stat-stored', HTMLElement);
 const statDead = byId('stat-dead', HTMLElement);
 
 /**
- * @param {'idle' | 'loading' | 'found' | 'not-found' | 'bad-input' | 'unreachable' | 'error'} state
+ * @param {'idle' | 'loading' | 'found' | 'list' | 'not-found' | 'bad-input' | 'unreachable' | 'error'} state
  * @param {string} message
  */
 function setStatus(state, message) {
@@ -66,7 +70,8 @@ const idLookup =
 /** @returns {LookupMode} */
 function currentMode() {
   const value = new FormData(form).get('by');
-  return idLookup && isLookupMode(value) ? value : 'uid';
+  // Without id lookups the choice is hidden: every text is tried as a uid, then a track number.
+  return idLookup && isLookupMode(value) ? value : 'auto';
 }
 
 /** @param {LookupMode} mode */
@@ -80,7 +85,7 @@ function setMode(mode) {
 if (!idLookup) {
   modeControl.hidden = true;
   modeControl.disabled = true;
-  inputLabel.textContent = 'Order uid';
+  inputLabel.textContent = 'Order uid or track number';
 }
 hint.textContent = lookupHint(currentMode(), idLookup);
 modeControl.addEventListener('change', () => {
@@ -94,8 +99,9 @@ let otherKey = null;
 function offerOther(key) {
   otherKey = key;
   otherLine.hidden = key === null;
+  const what = key !== null && isListKey(key) ? 'orders' : 'order';
   otherButton.textContent =
-    key === null ? '' : revealHidden(`Show the order with the ${describeKey(key)}`);
+    key === null ? '' : revealHidden(`Show the ${what} with the ${describeKey(key)}`);
 }
 
 /** @type {string | null} uid of the order on screen, to mark it in the recent list */
@@ -105,6 +111,7 @@ let lookupSeq = 0;
 
 function clearOrder() {
   offerOther(null);
+  results.clear();
   orderView.hidden = true;
   orderView.replaceChildren();
   shownUid = null;
@@ -113,40 +120,43 @@ function clearOrder() {
 }
 
 /**
- * Asks the plan's key (and its alternative, at the same time) and shows what was found. The
- * address names the key that found the order, so a reload shows the same one.
+ * Asks every key of the plan at once and shows what the first that finds something found: an
+ * order, or a list of orders. The address names that key, so a reload shows the same.
  * @param {LookupPlan} plan
- * @param {{ history: 'push' | 'replace' | 'none', focusOrder?: boolean }} options
+ * @param {{ history: 'push' | 'replace' | 'none', focus?: boolean, from?: string | null }} options
+ *   `from`: the order a list was opened from (marked in it)
  */
 async function lookup(plan, options) {
   const seq = ++lookupSeq;
-  const { key, alternative } = plan;
+  const { keys } = plan;
+  const [key] = keys;
+  if (key === undefined) return;
   if (options.history !== 'none') {
     const search = pageSearch(key);
     if (location.search !== search) {
       const url = `/${search}`;
       // The mode rides along, so back/forward restores the choice the person made.
-      const state = { mode: currentMode() };
+      const state = { mode: currentMode(), from: options.from ?? null };
       if (options.history === 'push') history.pushState(state, '', url);
       else history.replaceState(state, '', url);
     }
   }
   offerOther(null);
-  const asked = alternative === null ? [key] : [key, alternative];
-  setStatus('loading', `Looking up ${asked.map(describeKey).join(' or ')}…`);
+  setStatus('loading', `Looking up ${keys.map(describeKey).join(' or ')}…`);
   orderView.setAttribute('aria-busy', 'true');
-  const [first, second] = await Promise.all([
-    fetchOrder(key),
-    alternative === null ? null : fetchOrder(alternative),
-  ]);
+  const attempts = await Promise.all(
+    keys.map(async (asked) => ({
+      key: asked,
+      result: isListKey(asked)
+        ? await fetchSearch(asked, { limit: RESULTS_PAGE, cursor: null })
+        : await fetchOrder(asked),
+    })),
+  );
   if (seq !== lookupSeq) return;
   orderView.removeAttribute('aria-busy');
 
-  const outcome = lookupOutcome(
-    { key, result: first },
-    alternative === null || second === null ? null : { key: alternative, result: second },
-  );
-  if (outcome.state !== 'found') {
+  const outcome = lookupOutcome(attempts);
+  if (outcome.state !== 'found' && outcome.state !== 'list') {
     clearOrder();
     setStatus(outcome.state, outcome.message);
     return;
@@ -154,6 +164,17 @@ async function lookup(plan, options) {
   if (outcome.key !== key && location.search === pageSearch(key)) {
     history.replaceState(history.state, '', `/${pageSearch(outcome.key)}`);
   }
+  if (outcome.state === 'list') {
+    clearOrder();
+    results.show(outcome.key, outcome.orders, outcome.next, options.from ?? null);
+    const by = outcome.key.kind === 'customer' ? 'Customer' : 'Track number';
+    document.title = revealHidden(`${by} ${outcome.key.value} · Orders`);
+    setStatus('list', outcome.message);
+    offerOther(outcome.other);
+    if (options.focus) results.focus();
+    return;
+  }
+  results.clear();
   orderView.replaceChildren(...renderOrder(outcome.order, outcome.id));
   orderView.hidden = false;
   shownUid = typeof outcome.order.order_uid === 'string' ? outcome.order.order_uid : null;
@@ -161,17 +182,21 @@ async function lookup(plan, options) {
   markCurrent();
   setStatus('found', outcome.message);
   offerOther(outcome.other);
-  if (options.focusOrder) document.getElementById('order-title')?.focus();
+  if (options.focus) document.getElementById('order-title')?.focus();
 }
 
 /**
- * Shows one key's order, the box and the mode made to match it.
+ * Shows one key's order or list, the box and the mode made to match it (a customer, never typed
+ * in the box, leaves both as they are).
  * @param {LookupKey} key
+ * @param {string | null} [from] the order a list is opened from
  */
-function showKey(key) {
-  input.value = key.value;
-  setMode(modeShowing(currentMode(), key));
-  void lookup({ key, alternative: null }, { history: 'push', focusOrder: true });
+function showKey(key, from = null) {
+  if (key.kind !== 'customer') {
+    input.value = key.value;
+    setMode(modeShowing(currentMode(), key));
+  }
+  void lookup({ keys: [key] }, { history: 'push', focus: true, from });
 }
 
 otherButton.addEventListener('click', () => {
@@ -193,6 +218,7 @@ form.addEventListener('submit', (event) => {
 
 /** Shows whatever the address bar names (on load and on back/forward). */
 function followAddress() {
+  const from = typeof history.state?.from === 'string' ? history.state.from : null;
   const parsed = keyFromSearch(location.search, idLookup);
   if (parsed === null) {
     lookupSeq++;
@@ -206,10 +232,10 @@ function followAddress() {
     setStatus('bad-input', parsed.message);
     return;
   }
-  input.value = parsed.key.value;
   const saved = history.state?.mode;
+  if (parsed.key.kind !== 'customer') input.value = parsed.key.value;
   setMode(modeShowing(isLookupMode(saved) ? saved : currentMode(), parsed.key));
-  void lookup({ key: parsed.key, alternative: null }, { history: 'none' });
+  void lookup({ keys: [parsed.key] }, { history: 'none', from });
 }
 
 window.addEventListener('popstate', followAddress);
@@ -223,14 +249,30 @@ function markCurrent() {
   }
 }
 
-recentList.addEventListener('click', (event) => {
-  const target = event.target instanceof Element ? event.target.closest('a[data-uid]') : null;
-  const uid = target?.getAttribute('data-uid');
-  // Let modified clicks (new tab, new window) reach the browser.
-  if (!target || !uid || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0)
-    return;
+/**
+ * The link a plain click landed on, if it carries `attribute`: modified clicks (new tab, new
+ * window) are left to the browser.
+ * @param {MouseEvent} event
+ * @param {string} attribute
+ */
+function plainClick(event, attribute) {
+  const target = event.target instanceof Element ? event.target.closest(`a[${attribute}]`) : null;
+  const value = target?.getAttribute(attribute);
+  if (!value || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return null;
   event.preventDefault();
-  showKey({ kind: 'uid', value: uid });
+  return value;
+}
+
+for (const links of [recentList, results.list]) {
+  links.addEventListener('click', (event) => {
+    const uid = plainClick(event, 'data-uid');
+    if (uid !== null) showKey({ kind: 'uid', value: uid });
+  });
+}
+
+orderView.addEventListener('click', (event) => {
+  const customer = plainClick(event, 'data-customer');
+  if (customer !== null) showKey({ kind: 'customer', value: customer }, shownUid);
 });
 
 let recentPending = false;

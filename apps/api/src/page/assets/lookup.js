@@ -1,13 +1,17 @@
 // What the lookup box asks for. The person picks how the text is read ("Look up by": auto, order
-// uid, numeric id); in auto, digits are asked both as the numeric id and as an order_uid, since an
-// order_uid may be all digits. Pure functions, so the rules are unit-tested without a browser.
+// uid, numeric id, track number); in auto, the text is asked every way it could be read, all at
+// once, and the first kind in a fixed order that finds something is shown: digits as the numeric
+// id, then as an order_uid (an order_uid may be all digits), then as a track number; anything else
+// as an order_uid, then as a track number. A track number, like a customer (the "customer's
+// orders" link), names a list of orders: /orders/search. Pure functions, unit-tested without a
+// browser.
 
 /**
- * @typedef {'id' | 'uid'} KeyKind
+ * @typedef {'id' | 'uid' | 'track' | 'customer'} KeyKind id and uid name one order; track and
+ *   customer a list (searched)
  * @typedef {{ kind: KeyKind, value: string }} LookupKey
- * @typedef {'auto' | 'uid' | 'id'} LookupMode
- * @typedef {{ key: LookupKey, alternative: LookupKey | null }} LookupPlan the key asked and shown
- *   first, and one asked at the same time, shown when the first names no order
+ * @typedef {'auto' | 'uid' | 'id' | 'track'} LookupMode
+ * @typedef {{ keys: LookupKey[] }} LookupPlan the keys asked at once, first (shown) first
  * @typedef {{ ok: true, plan: LookupPlan } | { ok: false, message: string }} ParsedLookup
  * @typedef {{ ok: true, key: LookupKey } | { ok: false, message: string }} ParsedAddress
  */
@@ -15,7 +19,15 @@
 const DIGITS = /^[0-9]+$/;
 
 /** @type {readonly LookupMode[]} */
-export const LOOKUP_MODES = ['auto', 'uid', 'id'];
+export const LOOKUP_MODES = ['auto', 'uid', 'id', 'track'];
+
+/** The page's address parameter of each kind (also the API's, but for `track` and `customer`). */
+const PARAMS = /** @type {const} */ ({
+  uid: 'uid',
+  id: 'id',
+  track: 'track_number',
+  customer: 'customer_id',
+});
 
 /**
  * @param {unknown} value
@@ -26,21 +38,33 @@ export function isLookupMode(value) {
 }
 
 /**
- * The kind of key the box's text is asked as first in a mode.
- * @param {LookupMode} mode
- * @param {string} value
- * @returns {KeyKind}
+ * Whether a key names a list of orders (a search) rather than one order.
+ * @param {LookupKey} key
  */
-function readsAs(mode, value) {
-  if (mode === 'auto') return DIGITS.test(value) ? 'id' : 'uid';
-  return mode;
+export function isListKey(key) {
+  return key.kind === 'track' || key.kind === 'customer';
 }
 
 /**
- * Reads the lookup box. Only emptiness is judged here; whether a uid or id is well-formed is the
- * API's call (its 400 message is shown), so the two never disagree.
- * `idLookup` is whether the service looks orders up by numeric id (SERVER_GET_ORDER_BY_ID=1); when
- * it does not, every text is an order_uid, whatever the mode.
+ * The keys a text is asked as in a mode, the one shown first when several find something. Without
+ * id lookups (SERVER_GET_ORDER_BY_ID=0) auto never asks an id, and "numeric id" is auto.
+ * @param {LookupMode} mode
+ * @param {string} value
+ * @param {boolean} idLookup
+ * @returns {LookupKey[]}
+ */
+function keysFor(mode, value, idLookup) {
+  if (mode === 'uid' || mode === 'track') return [{ kind: mode, value }];
+  if (mode === 'id' && idLookup) return [{ kind: 'id', value }];
+  /** @type {LookupKey[]} */
+  const keys = idLookup && DIGITS.test(value) ? [{ kind: 'id', value }] : [];
+  return [...keys, { kind: 'uid', value }, { kind: 'track', value }];
+}
+
+/**
+ * Reads the lookup box. Only emptiness is judged here; whether a uid, id or track number is
+ * well-formed is the API's call (its 400 message is shown), so the two never disagree.
+ * `idLookup` is whether the service looks orders up by numeric id (SERVER_GET_ORDER_BY_ID=1).
  * @param {string} raw
  * @param {LookupMode} mode
  * @param {boolean} idLookup
@@ -48,31 +72,32 @@ function readsAs(mode, value) {
  */
 export function parseLookup(raw, mode, idLookup) {
   const value = raw.trim();
-  const effective = idLookup ? mode : 'uid';
   if (value === '') {
     const wanted = {
-      auto: 'an order uid or a numeric id',
+      auto: idLookup
+        ? 'an order uid, a numeric id or a track number'
+        : 'an order uid or a track number',
       uid: 'an order uid',
-      id: 'a numeric id',
+      id: idLookup ? 'a numeric id' : 'an order uid or a track number',
+      track: 'a track number',
     };
-    return { ok: false, message: `Enter ${wanted[effective]}.` };
+    return { ok: false, message: `Enter ${wanted[mode]}.` };
   }
-  const kind = readsAs(effective, value);
-  const alternative =
-    effective === 'auto' && kind === 'id' ? { kind: /** @type {const} */ ('uid'), value } : null;
-  return { ok: true, plan: { key: { kind, value }, alternative } };
+  return { ok: true, plan: { keys: keysFor(mode, value, idLookup) } };
 }
 
 /**
  * The mode that keeps the box truthful after the page shows `key` (from the address bar, the
- * newest-orders list, or an explicit choice): the current mode if submitting the box again asks
+ * newest-orders list, a result list, or an explicit choice): the current mode if submitting the box again asks
  * for `key` first, else the key's own kind (an all-digit uid switches auto to "order uid").
  * @param {LookupMode} mode
  * @param {LookupKey} key
  * @returns {LookupMode}
  */
 export function modeShowing(mode, key) {
-  return readsAs(mode, key.value) === key.kind ? mode : key.kind;
+  // A customer is never typed in the box: showing one leaves the box as it was.
+  if (key.kind === 'customer') return mode;
+  return keysFor(mode, key.value, true)[0]?.kind === key.kind ? mode : key.kind;
 }
 
 /**
@@ -82,12 +107,13 @@ export function modeShowing(mode, key) {
  * @returns {string}
  */
 export function lookupHint(mode, idLookup) {
-  if (!idLookup) {
-    return 'Any text is an order_uid: this service does not look orders up by numeric id.';
-  }
   if (mode === 'uid') return 'The text is an order_uid, even when it is all digits.';
+  if (mode === 'track') return 'Every order with this track number, newest first.';
+  if (!idLookup) {
+    return 'Tried as an order_uid, then as a track number: this service does not look orders up by numeric id.';
+  }
   if (mode === 'id') return 'The numeric id the service gave the order (digits only).';
-  return 'Digits are tried as the numeric id, then as an order_uid; anything else is an order_uid.';
+  return 'Digits are tried as the numeric id, then as an order_uid, then as a track number; anything else as an order_uid, then as a track number.';
 }
 
 /**
@@ -96,7 +122,9 @@ export function lookupHint(mode, idLookup) {
  * @returns {string}
  */
 export function describeKey(key) {
-  return key.kind === 'id' ? `id ${key.value}` : `uid “${key.value}”`;
+  if (key.kind === 'id') return `id ${key.value}`;
+  if (key.kind === 'uid') return `uid “${key.value}”`;
+  return `${key.kind === 'track' ? 'track number' : 'customer'} “${key.value}”`;
 }
 
 /**
@@ -111,17 +139,32 @@ export function orderRequestPath(key) {
 }
 
 /**
+ * The API request for one page of a list key's orders: `/orders/search` by track number or
+ * customer, `cursor` the `next` of the page before.
+ * @param {LookupKey} key a track or customer key
+ * @param {number} limit
+ * @param {string | null} cursor
+ * @returns {string}
+ */
+export function searchRequestPath(key, limit, cursor) {
+  const params = new URLSearchParams({ [PARAMS[key.kind]]: key.value, limit: String(limit) });
+  if (cursor !== null) params.set('cursor', cursor);
+  return `/orders/search?${params}`;
+}
+
+/**
  * The page's own address for a key, so a lookup can be shared or reloaded.
  * @param {LookupKey} key
  * @returns {string}
  */
 export function pageSearch(key) {
-  return `?${new URLSearchParams({ [key.kind]: key.value })}`;
+  return `?${new URLSearchParams({ [PARAMS[key.kind]]: key.value })}`;
 }
 
 /**
  * The key a page address asks for: `?uid=…` is always a uid (even if all digits), `?id=…` an id —
- * or, when the service does not look up by id, a uid, as the API reads `?id=` then.
+ * or, when the service does not look up by id, a uid, as the API reads `?id=` then;
+ * `?track_number=…` and `?customer_id=…` that list.
  * @param {string} search location.search
  * @param {boolean} idLookup
  * @returns {ParsedAddress | null} null when the address names no order
@@ -132,7 +175,13 @@ export function keyFromSearch(search, idLookup) {
   if (uid !== null && uid.trim() !== '')
     return { ok: true, key: { kind: 'uid', value: uid.trim() } };
   const id = params.get('id');
-  if (id === null || id.trim() === '') return null;
+  if (id === null || id.trim() === '') {
+    for (const kind of /** @type {const} */ (['track', 'customer'])) {
+      const value = params.get(PARAMS[kind])?.trim();
+      if (value) return { ok: true, key: { kind, value } };
+    }
+    return null;
+  }
   if (!idLookup) return { ok: true, key: { kind: 'uid', value: id.trim() } };
   if (!DIGITS.test(id.trim()))
     return { ok: false, message: 'The id in the address is not a number.' };

@@ -9,23 +9,27 @@ import {
   orderRequestPath,
   pageSearch,
   parseLookup,
+  searchRequestPath,
 } from './lookup.js';
 
 /** @typedef {import('./lookup.js').LookupKey} LookupKey */
 
+/** @param {LookupKey['kind']} kind @param {string} value @returns {LookupKey} */
+const k = (kind, value) => ({ kind, value });
+
 describe('parseLookup in auto mode', () => {
-  it('asks digits as the numeric id first, and as an order_uid at the same time', () => {
+  it('asks digits as the numeric id, an order_uid and a track number at once, in that order', () => {
     expect(parseLookup('  42 ', 'auto', true)).toEqual({
       ok: true,
-      plan: { key: { kind: 'id', value: '42' }, alternative: { kind: 'uid', value: '42' } },
+      plan: { keys: [k('id', '42'), k('uid', '42'), k('track', '42')] },
     });
   });
 
-  it('asks anything else as an order_uid only', () => {
+  it('asks anything else as an order_uid, then as a track number', () => {
     for (const text of ['b563feb7b2b84b6test', '-1', '12a', '1 2']) {
       expect(parseLookup(text, 'auto', true)).toEqual({
         ok: true,
-        plan: { key: { kind: 'uid', value: text }, alternative: null },
+        plan: { keys: [k('uid', text), k('track', text)] },
       });
     }
   });
@@ -33,7 +37,7 @@ describe('parseLookup in auto mode', () => {
   it('rejects an empty or blank box without asking the server', () => {
     expect(parseLookup('', 'auto', true)).toEqual({
       ok: false,
-      message: 'Enter an order uid or a numeric id.',
+      message: 'Enter an order uid, a numeric id or a track number.',
     });
     expect(parseLookup(' \t ', 'auto', true)).toMatchObject({ ok: false });
   });
@@ -43,36 +47,44 @@ describe('parseLookup with an explicit choice', () => {
   it('asks an all-digit text as an order_uid only when "order uid" is chosen', () => {
     expect(parseLookup('20240615000042', 'uid', true)).toEqual({
       ok: true,
-      plan: { key: { kind: 'uid', value: '20240615000042' }, alternative: null },
+      plan: { keys: [k('uid', '20240615000042')] },
     });
   });
 
   it('asks any text as the numeric id when "numeric id" is chosen (the API judges it)', () => {
-    expect(parseLookup('7', 'id', true)).toEqual({
+    expect(parseLookup('7', 'id', true)).toEqual({ ok: true, plan: { keys: [k('id', '7')] } });
+    expect(parseLookup('abc', 'id', true)).toEqual({ ok: true, plan: { keys: [k('id', 'abc')] } });
+  });
+
+  it('asks any text as a track number only when "track number" is chosen', () => {
+    expect(parseLookup('42', 'track', true)).toEqual({
       ok: true,
-      plan: { key: { kind: 'id', value: '7' }, alternative: null },
-    });
-    expect(parseLookup('abc', 'id', true)).toEqual({
-      ok: true,
-      plan: { key: { kind: 'id', value: 'abc' }, alternative: null },
+      plan: { keys: [k('track', '42')] },
     });
   });
 
   it('names what is missing in the chosen mode', () => {
     expect(parseLookup(' ', 'uid', true)).toEqual({ ok: false, message: 'Enter an order uid.' });
     expect(parseLookup(' ', 'id', true)).toEqual({ ok: false, message: 'Enter a numeric id.' });
+    expect(parseLookup(' ', 'track', true)).toEqual({
+      ok: false,
+      message: 'Enter a track number.',
+    });
   });
 });
 
 describe('parseLookup when the service does not look up by id (SERVER_GET_ORDER_BY_ID=0)', () => {
-  it('asks every text as an order_uid, whatever the mode', () => {
-    for (const mode of LOOKUP_MODES) {
+  it('never asks an id: auto and "numeric id" ask an order_uid, then a track number', () => {
+    for (const mode of /** @type {const} */ (['auto', 'id'])) {
       expect(parseLookup('42', mode, false)).toEqual({
         ok: true,
-        plan: { key: { kind: 'uid', value: '42' }, alternative: null },
+        plan: { keys: [k('uid', '42'), k('track', '42')] },
       });
     }
-    expect(parseLookup('', 'auto', false)).toEqual({ ok: false, message: 'Enter an order uid.' });
+    expect(parseLookup('', 'auto', false)).toEqual({
+      ok: false,
+      message: 'Enter an order uid or a track number.',
+    });
   });
 });
 
@@ -88,20 +100,28 @@ describe('modeShowing', () => {
     expect(modeShowing('auto', { kind: 'uid', value: '42' })).toBe('uid');
     expect(modeShowing('id', { kind: 'uid', value: 'abc' })).toBe('uid');
     expect(modeShowing('uid', { kind: 'id', value: '42' })).toBe('id');
+    expect(modeShowing('auto', { kind: 'track', value: 'WB1' })).toBe('track');
+  });
+
+  it('leaves the mode alone for a customer, which is never typed in the box', () => {
+    expect(modeShowing('uid', { kind: 'customer', value: 'c-1' })).toBe('uid');
   });
 });
 
 describe('isLookupMode and lookupHint', () => {
-  it('accepts the three modes only', () => {
-    expect(LOOKUP_MODES.filter(isLookupMode)).toEqual(['auto', 'uid', 'id']);
+  it('accepts the four modes only', () => {
+    expect(LOOKUP_MODES.filter(isLookupMode)).toEqual(['auto', 'uid', 'id', 'track']);
     for (const value of [null, '', 'ID', 'order_uid', 1]) expect(isLookupMode(value)).toBe(false);
   });
 
   it('tells how each mode reads the text, and that ids are off when they are', () => {
     const hints = LOOKUP_MODES.map((mode) => lookupHint(mode, true));
-    expect(new Set(hints).size).toBe(3);
+    expect(new Set(hints).size).toBe(4);
     expect(lookupHint('uid', true)).toContain('even when it is all digits');
-    for (const mode of LOOKUP_MODES) expect(lookupHint(mode, false)).toContain('not');
+    expect(lookupHint('auto', true)).toContain('track number');
+    for (const mode of /** @type {const} */ (['auto', 'id'])) {
+      expect(lookupHint(mode, false)).toContain('not look orders up by numeric id');
+    }
   });
 });
 
@@ -109,6 +129,8 @@ describe('describeKey', () => {
   it('names ids bare and uids quoted', () => {
     expect(describeKey({ kind: 'id', value: '7' })).toBe('id 7');
     expect(describeKey({ kind: 'uid', value: '7' })).toBe('uid “7”');
+    expect(describeKey({ kind: 'track', value: 'WB1' })).toBe('track number “WB1”');
+    expect(describeKey({ kind: 'customer', value: 'c-1' })).toBe('customer “c-1”');
   });
 });
 
@@ -129,6 +151,17 @@ describe('orderRequestPath', () => {
   });
 });
 
+describe('searchRequestPath', () => {
+  it('asks a page of a track number or a customer, the cursor only when there is one', () => {
+    expect(searchRequestPath(k('track', 'WB 1&x'), 20, null)).toBe(
+      '/orders/search?track_number=WB+1%26x&limit=20',
+    );
+    expect(searchRequestPath(k('customer', 'c-1'), 5, 'czEuMS4y')).toBe(
+      '/orders/search?customer_id=c-1&limit=5&cursor=czEuMS4y',
+    );
+  });
+});
+
 describe('page addresses', () => {
   it('round-trips a key through the address bar', () => {
     /** @type {LookupKey[]} */
@@ -136,6 +169,8 @@ describe('page addresses', () => {
       { kind: 'id', value: '123' },
       { kind: 'uid', value: 'x<y>&"z"' },
       { kind: 'uid', value: '123' },
+      { kind: 'track', value: 'WB<b>1' },
+      { kind: 'customer', value: 'c-1' },
     ];
     for (const key of keys) {
       expect(keyFromSearch(pageSearch(key), true)).toEqual({ ok: true, key });

@@ -393,6 +393,25 @@ function rawCard(order) {
 }
 
 /**
+ * A link to the customer's orders (a search by customer_id), which the page opens in place. The
+ * link's text is fixed; the customer id travels only in the address and a data attribute.
+ * @param {unknown} customer
+ */
+function customerLink(customer) {
+  if (typeof customer !== 'string' || customer === '') return null;
+  const key = /** @type {const} */ ({ kind: 'customer', value: customer });
+  return h(
+    'p',
+    { className: 'order-links' },
+    h(
+      'a',
+      { attrs: { id: 'customer-orders', href: `/${pageSearch(key)}`, 'data-customer': customer } },
+      'Customer’s orders',
+    ),
+  );
+}
+
+/**
  * The whole order view.
  * @param {Json} order
  * @param {string | null} id the numeric id from the x-order-id header
@@ -421,6 +440,7 @@ export function renderOrder(order, id) {
           formatAmount(payment.amount, payment.currency),
         ]),
       ),
+      customerLink(order.customer_id),
     ),
     h(
       'div',

@@ -3,7 +3,10 @@ import { createOrderStore } from '@orders/store';
 import type { Hono } from 'hono';
 import { createApiMetrics, noIngestFigures } from '../../api-metrics.ts';
 import { createApp } from '../../app.ts';
+import type { OrderSummary } from '../../order-summary.ts';
+import { summarize } from '../../order-summary.ts';
 import { createFakeReader } from '../../test/fake-reader.ts';
+import { createFakeSearch } from '../../test/fake-search.ts';
 
 export type PageTestApp = {
   app: Hono;
@@ -15,8 +18,9 @@ export type PageTestApp = {
 };
 
 /**
- * The real API app (createApp, page included) over an in-memory store and the fake reader in
- * place of PostgreSQL, so the browser talks to the same routes, errors and /stats as in production.
+ * The real API app (createApp, page included) over an in-memory store, the fake reader and the
+ * fake search (matched and paged as ingest's SQL) in place of PostgreSQL, so the browser talks to
+ * the same routes, errors, cursors and /stats as in production. Search covers every order ingested.
  */
 export function createPageTestApp(options: { getOrderById?: boolean } = {}): PageTestApp {
   const store = createOrderStore({ maxOrders: 1000, maxBytes: 1e8, maxAgeMs: Infinity });
@@ -24,9 +28,12 @@ export function createPageTestApp(options: { getOrderById?: boolean } = {}): Pag
   const figures = noIngestFigures();
   const metrics = createApiMetrics({ ingest: () => figures });
   const logged: string[] = [];
+  // by uid: a newer version of an order replaces the older, as ingest's upsert does
+  const summaries = new Map<string, OrderSummary>();
   const app = createApp({
     store,
     reader,
+    search: (query, options) => createFakeSearch([...summaries.values()])(query, options),
     metrics,
     readiness: () => ({ ready: true, reasons: [] }),
     getOrderById: options.getOrderById ?? true,
@@ -51,6 +58,7 @@ export function createPageTestApp(options: { getOrderById?: boolean } = {}): Pag
       };
       store.put(stored);
       reader.add(stored);
+      summaries.set(stored.uid, summarize(stored));
       figures.ingested++;
       return stored.id;
     },
