@@ -15,8 +15,11 @@ import { createTestDatabase, createTestTopic } from '@orders/infra';
 import { createProducer, deleteTopics, withAdmin } from '@orders/kafka';
 import { createOrderFaker } from '@orders/producer';
 import type { StoredOrder } from '@orders/store';
+import { createDb } from '../src/db.ts';
 import { createIngest } from '../src/ingest.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, silentLogger } from '../src/logger.ts';
+import { migrate } from '../src/migrations.ts';
+import { SEARCH_INDEXES } from '../src/search-fill.ts';
 import { configFrom, freePort, rowCount, sql, waitFor } from '../test/harness.ts';
 
 const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
@@ -56,6 +59,16 @@ async function prefill(): Promise<{ bytes: number; ms: number }> {
 log(`pre-filling ${TOTAL} orders`);
 const filled = await prefill();
 log(`pre-filled ${(filled.bytes / 1e6).toFixed(1)} MB in ${(filled.ms / 1000).toFixed(1)} s`);
+
+// BENCH_SEARCH_INDEXES=0: the schema without the three search indexes, to tell what they cost the
+// upsert apart from what the commit path costs (the migration is idempotent: ingest skips it)
+if (process.env.BENCH_SEARCH_INDEXES === '0') {
+  const db = createDb({ connectionString: database.url, logger: silentLogger, max: 1 });
+  await migrate(db);
+  for (const { name } of SEARCH_INDEXES) await db.query(`DROP INDEX ${name}`);
+  await db.end();
+  log('search indexes dropped');
+}
 
 const port = await freePort();
 const config = configFrom({
@@ -184,6 +197,9 @@ const pct = (p: number) =>
 log(`latency p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${latencies.length})`);
 await ingest.stop();
 
+// BENCH_DIAG=1: what PostgreSQL holds and runs as the probe starts, and the restore's reads
+// (EXPLAIN ANALYZE, BUFFERS) before and after it: dirtied buffers are hint bits being set
+if (process.env.BENCH_DIAG === '1') await diagnose('before the probe');
 log(`restore of ${RESTORE} in a fresh process`);
 const probe = spawnSync(
   process.execPath,
@@ -201,6 +217,7 @@ const restore = JSON.parse(probe.stdout) as {
 };
 const per100k = 100_000 / restore.orders;
 log(`restored ${restore.orders} in ${restore.ms} ms`);
+if (process.env.BENCH_DIAG === '1') await diagnose('after the probe');
 
 const results = {
   // the machine is shared (2 cores, Kafka + PostgreSQL + other work): figures vary run to run
@@ -247,6 +264,56 @@ const results = {
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results/ingest.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+
+async function diagnose(when: string): Promise<void> {
+  const url = database.url;
+  const others = await sql(
+    url,
+    `SELECT pid, backend_type, application_name, state, wait_event, left(query, 60) AS query
+     FROM pg_stat_activity WHERE (datname = $1 OR backend_type = 'autovacuum worker')
+       AND pid <> pg_backend_pid()`,
+    [database.name],
+  );
+  log(`diag ${when}: backends ${JSON.stringify(others)}`);
+  const tables = await sql(
+    url,
+    `SELECT t.relname, n_live_tup, n_dead_tup, n_tup_ins, n_tup_upd, n_tup_hot_upd,
+       autovacuum_count, autoanalyze_count, last_autovacuum, c.relpages, c.relallvisible
+     FROM pg_stat_user_tables t JOIN pg_class c ON c.oid = t.relid
+     WHERE t.relname IN ('orders', 'consumer_offsets', 'dead_letters')`,
+  );
+  log(`diag ${when}: tables ${JSON.stringify(tables)}`);
+  const vacuums = await sql(
+    url,
+    'SELECT relid::regclass::text AS rel, phase FROM pg_stat_progress_vacuum',
+  );
+  const xacts = await sql(
+    url,
+    'SELECT xact_commit, xact_rollback, blks_read, blks_hit FROM pg_stat_database WHERE datname = $1',
+    [database.name],
+  );
+  log(`diag ${when}: database ${JSON.stringify(xacts)}`);
+  log(`diag ${when}: vacuums in progress ${JSON.stringify(vacuums)}`);
+  const maxId = (await sql<{ m: string }>(url, 'SELECT max(id)::text AS m FROM orders'))[0]?.m;
+  const plan = await sql<{ 'QUERY PLAN': string }>(
+    url,
+    `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)
+     SELECT id, order_uid, body, etag, date_created, src_partition FROM orders
+     WHERE id > $1 - $2 AND id <= $1 ORDER BY id`,
+    [Number(maxId), RESTORE],
+  );
+  log(`diag ${when}: window read\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
+  const bounds = await sql<{ 'QUERY PLAN': string }>(
+    url,
+    `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF)
+     SELECT min(id), max(id) FROM (
+       SELECT id, sum(octet_length(body)) OVER (ORDER BY id DESC ROWS UNBOUNDED PRECEDING) AS cum
+       FROM orders WHERE date_created >= to_timestamp($1 / 1000.0)
+       ORDER BY id DESC LIMIT $2) w WHERE cum <= $3::float8`,
+    [Date.now() - 10 * 365 * 86_400_000, RESTORE, 4 * 1024 ** 3],
+  );
+  log(`diag ${when}: window bounds\n${bounds.map((r) => r['QUERY PLAN']).join('\n')}`);
+}
 
 /** All cores' ticks from /proc/stat (idle includes iowait), or undefined where it is unreadable. */
 function machineCpuTicks(): { total: number; idle: number } | undefined {
