@@ -145,6 +145,13 @@ describe('readToHighWatermark (real broker)', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
 
     await open.commit();
+    // EndTxn answers once the coordinator logged the commit; the marker that moves the partition's
+    // last stable offset past 'open' is written after it, so wait for that end (marker at 2 → 3)
+    const deadline = Date.now() + 10_000;
+    while ((await listEndOffsets(testSettings(), topic))[0]?.end !== 3n) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const committed = await readToHighWatermark(testSettings(), topic);
     expect(committed.map((r) => r.value?.toString())).toEqual(['before', 'open']);
   });

@@ -74,7 +74,9 @@ export async function readToHighWatermark(
       const partitions = ends.map((p) => ({ partition: p.partition, offset: String(startOf(p)) }));
       await admin.setOffsets({ groupId, topic, partitions });
     }
-    const first = new Map(ends.map((p) => [p.partition, startOf(p)]));
+    // the next offset to take per partition: a batch delivered again (kafkajs refetches from the
+    // last resolved offset after a rebalance or a retried fetch) adds no record twice
+    const taken = new Map(ends.map((p) => [p.partition, startOf(p)]));
     const out: ConsumedRecord[] = [];
     const consumer = client.consumer({
       groupId,
@@ -121,11 +123,12 @@ export async function readToHighWatermark(
             consumer.run({
               eachBatch: async ({ batch }) => {
                 const end = want.get(batch.partition) ?? 0n;
-                const start = first.get(batch.partition) ?? 0n;
                 for (const m of batch.messages) {
+                  const offset = BigInt(m.offset);
                   // records produced after the call are not part of this read
-                  if (BigInt(m.offset) >= end) break;
-                  if (BigInt(m.offset) < start) continue;
+                  if (offset >= end) break;
+                  if (offset < (taken.get(batch.partition) ?? 0n)) continue;
+                  taken.set(batch.partition, offset + 1n);
                   const record: ConsumedRecord = {
                     partition: batch.partition,
                     offset: m.offset,
