@@ -19,7 +19,7 @@ import { createDb } from '../src/db.ts';
 import { createIngest } from '../src/ingest.ts';
 import { createLogger, silentLogger } from '../src/logger.ts';
 import { migrate } from '../src/migrations.ts';
-import { SEARCH_INDEXES } from '../src/search-fill.ts';
+import { FILL_LOCK_KEY, SEARCH_INDEXES } from '../src/search-fill.ts';
 import { configFrom, freePort, rowCount, sql, waitFor } from '../test/harness.ts';
 
 const TOTAL = Number(process.env.BENCH_ORDERS ?? 200_000);
@@ -61,13 +61,32 @@ const filled = await prefill();
 log(`pre-filled ${(filled.bytes / 1e6).toFixed(1)} MB in ${(filled.ms / 1000).toFixed(1)} s`);
 
 // BENCH_SEARCH_INDEXES=0: the schema without the three search indexes, to tell what they cost the
-// upsert apart from what the commit path costs (the migration is idempotent: ingest skips it)
+// upsert apart from what the commit path costs (the migration is idempotent: ingest skips it). The
+// search fill would build them again at ingest's start: a session here holds the fill's lock
+let releaseFillLock: (() => void) | undefined;
 if (process.env.BENCH_SEARCH_INDEXES === '0') {
   const db = createDb({ connectionString: database.url, logger: silentLogger, max: 1 });
   await migrate(db);
   for (const { name } of SEARCH_INDEXES) await db.query(`DROP INDEX ${name}`);
-  await db.end();
-  log('search indexes dropped');
+  const held = new Promise<void>((resolve) => {
+    releaseFillLock = resolve;
+  });
+  let locked: () => void = () => {};
+  const taken = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const holder = db.withClient(async (client) => {
+    await client.query('SELECT pg_advisory_lock($1)', [FILL_LOCK_KEY]);
+    locked();
+    await held;
+  });
+  await taken;
+  const release = releaseFillLock;
+  releaseFillLock = () => {
+    release?.();
+    void holder.then(() => db.end());
+  };
+  log('search indexes dropped, the search fill kept from building them');
 }
 
 const port = await freePort();
@@ -196,6 +215,13 @@ const pct = (p: number) =>
   latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
 log(`latency p50 ${pct(0.5).toFixed(1)} ms, p99 ${pct(0.99).toFixed(1)} ms (${latencies.length})`);
 await ingest.stop();
+const searchIndexes = await sql<{ n: number }>(
+  database.url,
+  'SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = ANY($1)',
+  [SEARCH_INDEXES.map((i) => i.name)],
+);
+log(`search indexes present at the end: ${searchIndexes[0]?.n} of ${SEARCH_INDEXES.length}`);
+releaseFillLock?.();
 
 // BENCH_DIAG=1: what PostgreSQL holds and runs as the probe starts, and the restore's reads
 // (EXPLAIN ANALYZE, BUFFERS) before and after it: dirtied buffers are hint bits being set

@@ -8,7 +8,8 @@ import type { Db, Queryable } from './db.ts';
 import type { Logger } from './logger.ts';
 
 // Arbitrary constant: "search" in ASCII, fits in int8.
-const FILL_LOCK_KEY = 0x736561726368;
+/** the session advisory lock one filling instance holds (a holder keeps every other from filling) */
+export const FILL_LOCK_KEY = 0x736561726368;
 
 /** Each serves one filter in the search's page order, (date_created DESC, id DESC). */
 export const SEARCH_INDEXES: readonly { name: string; definition: string }[] = [
