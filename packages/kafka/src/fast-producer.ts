@@ -3,9 +3,14 @@
 // record), platformatic ~11 µs, and only the latter reaches the producer's 50,000 orders/s target
 // (apps/producer/README.md has the figures). Idempotent, acks from all in-sync replicas, Java's
 // murmur2 partitioner (a key lands where kafkajs or a Java client would put it).
-import { Admin, compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
+import type { Producer } from '@platformatic/kafka';
 import { KafkaError } from './errors.ts';
-import { type PlatformaticSettings, platformaticConnection } from './platformatic.ts';
+import {
+  loadPlatformatic,
+  type Platformatic,
+  type PlatformaticSettings,
+  platformaticConnection,
+} from './platformatic.ts';
 
 export type FastProducerOptions = PlatformaticSettings;
 
@@ -35,14 +40,14 @@ export type FastProducer = {
 
 type Value = string | Buffer | null;
 
-export function createFastProducer(options: FastProducerOptions): FastProducer {
-  const connection = platformaticConnection(options);
-  const admin = new Admin(connection);
-  const producer = new Producer<string, Value, string, string>({
+function clients(m: Platformatic, options: FastProducerOptions) {
+  const connection = platformaticConnection(m, options);
+  const admin = new m.Admin(connection);
+  const producer: Producer<string, Value, string, string> = new m.Producer({
     ...connection,
     idempotent: true,
-    acks: ProduceAcks.ALL,
-    partitioner: compatibilityPartitioner,
+    acks: m.ProduceAcks.ALL,
+    partitioner: m.compatibilityPartitioner,
     autocreateTopics: false,
     serializers: {
       key: (key) => (key === undefined ? undefined : Buffer.from(key)),
@@ -57,9 +62,18 @@ export function createFastProducer(options: FastProducerOptions): FastProducer {
       headerValue: (value) => (value === undefined ? undefined : Buffer.from(value)),
     },
   });
+  return { admin, producer };
+}
+
+/** The clients are made once the module has loaded: every call waits for that first. */
+export function createFastProducer(options: FastProducerOptions): FastProducer {
+  const made = loadPlatformatic().then((m) => clients(m, options));
+  // a failed load surfaces at the first call, not as an unhandled rejection
+  made.catch(() => {});
 
   return {
     async createTopic(topic, opts) {
+      const { admin } = await made;
       try {
         await admin.createTopics({
           topics: [topic],
@@ -75,11 +89,16 @@ export function createFastProducer(options: FastProducerOptions): FastProducer {
       }
     },
     async init() {
+      const { producer } = await made;
       await producer.initIdempotentProducer({});
     },
     async send(records) {
+      const { producer } = await made;
       await producer.send({ messages: records });
     },
-    close: () => Promise.all([admin.close(), producer.close(true)]).then(() => {}),
+    async close() {
+      const { admin, producer } = await made;
+      await Promise.all([admin.close(), producer.close(true)]);
+    },
   };
 }

@@ -9,10 +9,9 @@
 // read_uncommitted at the high watermark. kafkajs's admin lists read_committed only, so the
 // listing is @platformatic/kafka's.
 import { randomUUID } from 'node:crypto';
-import { Admin as ListingAdmin } from '@platformatic/kafka';
 import { createKafka, type KafkaSettings } from './client.ts';
 import { KafkaError } from './errors.ts';
-import { platformaticConnection } from './platformatic.ts';
+import { loadPlatformatic, platformaticConnection } from './platformatic.ts';
 
 export type ConsumedRecord = {
   partition: number;
@@ -205,8 +204,9 @@ async function listEnds(
   isolation: 'read_committed' | 'read_uncommitted',
   deadline: number,
 ): Promise<PartitionEnds[]> {
-  const admin = new ListingAdmin(
-    platformaticConnection({
+  const m = await loadPlatformatic();
+  const admin = new m.Admin(
+    platformaticConnection(m, {
       brokers: settings.brokers,
       clientId: settings.clientId,
       ssl: settings.ssl,
