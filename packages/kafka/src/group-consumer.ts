@@ -69,6 +69,8 @@ export type GroupConsumerOptions = {
   maxBytesPerPartition?: number;
   /** KAFKA_SESSION_TIMEOUT_MS; the heartbeat interval follows from it */
   sessionTimeout?: number;
+  /** longest idle long-poll of a fetch (default 1 s; tests lengthen it to show what waits on it) */
+  maxWaitTimeInMs?: number;
   logger: GroupLog;
   onBatch(batch: BatchControl): Promise<void>;
   /** `durationMs`: the join and sync this rebalance took (kafkajs measures it) */
@@ -98,7 +100,7 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
     maxBytes: 16 * 1024 * 1024,
     // A fetch returns as soon as data is there (minBytes 1); this only bounds an idle long-poll,
     // which a graceful stop waits for (kafkajs's 5 s default made every stop take ~5 s).
-    maxWaitTimeInMs: 1_000,
+    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 1_000,
     allowAutoTopicCreation: false,
   });
   let admin: Admin | undefined;
@@ -136,7 +138,10 @@ export function createGroupConsumer(opts: GroupConsumerOptions): GroupConsumer {
     });
     const join = ++joins;
     opts.onJoin({ memberId: payload.memberId, partitions, durationMs: payload.duration });
-    // paused synchronously, inside the join event: kafkajs fetches only after it returns
+    // paused synchronously, inside the join event: kafkajs fetches only after it returns. With
+    // every partition paused its fetch loop idles for maxWaitTimeInMs; our kafkajs patch
+    // (patches/kafkajs@2.2.4.patch) makes the resume end that wait, which otherwise cost every
+    // join (start, restart, rebalance) ~1 s before the first batch.
     if (opts.positionOnJoin && partitions.length > 0) {
       consumer.pause([{ topic, partitions }]);
       void position(partitions, join);
