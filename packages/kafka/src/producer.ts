@@ -1,5 +1,6 @@
-// A plain producer (acks from all in-sync replicas, no topic auto-creation) for the test kit, the
-// tests, the benchmarks and the fault suite; and the default partitioner's choice for a key.
+// A plain producer (acks from all in-sync replicas, idempotent, no topic auto-creation) for the
+// test kit, the tests, the benchmarks and the fault suite; and the default partitioner's choice
+// for a key.
 import { Partitioners } from 'kafkajs';
 import { asClient, type KafkaClient, type KafkaSettings } from './client.ts';
 
@@ -24,7 +25,13 @@ export type RecordProducer = {
 export type RecordProducerOptions = {
   /** 1: a request acknowledged has offsets after those of every request acknowledged before it */
   maxInFlightRequests?: number;
-  /** the broker drops a retried request's duplicate (kafkajs requires maxInFlightRequests 1) */
+  /**
+   * Default true, as the Java client's since Kafka 3.0: the broker drops a retried request's
+   * duplicate. Without it a send is not safe to retry: kafkajs resends a leader's whole request
+   * when one of its partitions errs (NOT_LEADER_OR_FOLLOWER on a topic just created), so the
+   * partitions that were written get their records twice (fresh-clone CIs read 40 and 50 of 30).
+   * kafkajs requires maxInFlightRequests 1 with it.
+   */
   idempotent?: boolean;
 };
 
@@ -36,10 +43,11 @@ export async function createProducer(
   const producer = asClient(kafka).producer({
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    ...(opts.maxInFlightRequests === undefined
-      ? {}
-      : { maxInFlightRequests: opts.maxInFlightRequests }),
-    ...(opts.idempotent ? { idempotent: true, maxInFlightRequests: 1 } : {}),
+    ...(opts.idempotent === false
+      ? opts.maxInFlightRequests === undefined
+        ? {}
+        : { maxInFlightRequests: opts.maxInFlightRequests }
+      : { idempotent: true, maxInFlightRequests: 1 }),
   });
   await producer.connect();
   return {
