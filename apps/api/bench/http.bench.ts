@@ -1,15 +1,16 @@
 // `pnpm bench:http`: GET throughput of the API against a bare node:http ceiling, in the same run.
 //
 // 100,000 orders in memory; autocannon with 100 connections asks for random keys, by order_uid
-// (`/orders/:uid`) and by numeric id (`/orders?id=N`). Each server runs in its own process (the
-// API exactly as ingest serves it: createApp with its metrics on, @hono/node-server, serverOptions);
-// the load generator runs in this one. Scenarios alternate bare/api so drift hits both alike.
+// (`/orders/:uid`) and by numeric id (`/orders?id=N`), with --query-uid also by `/orders?uid=`.
+// Each server runs in its own process (the API exactly as ingest serves it: createApp with its
+// metrics on, @hono/node-server, serverOptions); the load generator runs in this one. Scenarios alternate bare/api so drift hits both alike.
 // Results: a table on stdout and bench/results/http.json at the repository root.
 //
 // Flags: --orders N (100000) --connections N (100) --duration s (2, one window) --warmup s (3)
 //        --rounds N (9)
 //        --routers (also measure the API with hono's SmartRouter, LinearRouter and TrieRouter)
 //        --no-flags (also measure the API without the product's Node flags, see productNodeFlags)
+//        --query-uid (also measure `/orders?uid=`, the third lookup route, on both servers)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '9' },
     routers: { type: 'boolean', default: false },
     'no-flags': { type: 'boolean', default: false },
+    'query-uid': { type: 'boolean', default: false },
   },
 });
 const ORDERS = Number(flags.orders);
@@ -41,6 +43,7 @@ type Figures = {
   rps: number;
   p50: number;
   p99: number;
+  max: number;
   /** Server CPU time (user + system) per answered request, µs. */
   cpuUs: number;
   non2xx: number;
@@ -119,6 +122,7 @@ async function measure(server: Server, paths: readonly string[]): Promise<Figure
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    max: result.latency.max,
     cpuUs: Math.round((cpu / Math.max(1, result.requests.total)) * 100) / 100,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -137,7 +141,11 @@ const uids = benchUids(ORDERS);
 const keys = {
   uid: uids.map((uid) => `/orders/${uid}`),
   id: uids.map((_, i) => `/orders?id=${i + 1}`),
+  query_uid: uids.map((uid) => `/orders?uid=${uid}`),
 };
+type Key = keyof typeof keys;
+// `uid` first: the variants (--routers, --no-flags) are measured by uid only.
+const KEYS: Key[] = ['uid', 'id', ...(flags['query-uid'] ? (['query_uid'] as const) : [])];
 
 process.stdout.write(
   `http bench: ${ORDERS} orders, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s windows per scenario, ${cpus().length} CPUs, server flags: ${NODE_FLAGS.join(' ') || 'none'}\n`,
@@ -159,7 +167,7 @@ try {
   const api = started[1] as Server;
 
   // Sanity: both answer the same bytes for the same key before anything is measured.
-  for (const path of [keys.uid[0], keys.id[ORDERS - 1]] as string[]) {
+  for (const path of [keys.uid[0], keys.id[ORDERS - 1], keys.query_uid[1]] as string[]) {
     const [a, b] = await Promise.all(
       [bare, api].map(async (s) => Buffer.from(await (await fetch(s.url + path)).arrayBuffer())),
     );
@@ -170,7 +178,7 @@ try {
   const record = (name: string, f: Figures) => {
     runs.set(name, [...(runs.get(name) ?? []), f]);
     process.stdout.write(
-      `  ${name.padEnd(16)} ${String(f.rps).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  cpu ${f.cpuUs} µs/req${f.non2xx || f.errors ? `  non-2xx ${f.non2xx} errors ${f.errors}` : ''}\n`,
+      `  ${name.padEnd(16)} ${String(f.rps).padStart(7)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  max ${f.max} ms  cpu ${f.cpuUs} µs/req${f.non2xx || f.errors ? `  non-2xx ${f.non2xx} errors ${f.errors}` : ''}\n`,
     );
   };
   for (const server of servers) await load(server.url, keys.uid, WARMUP);
@@ -178,10 +186,10 @@ try {
   // swings within seconds, so each API window is compared with the bare window next to it and the
   // ratio is the median of those pairs.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const key of ['uid', 'id'] as const) {
+    for (const key of KEYS) {
       const order = round % 2 === 0 ? servers : [...servers].reverse();
       for (const server of order) {
-        if (key === 'id' && server !== bare && server !== api) continue;
+        if (key !== 'uid' && server !== bare && server !== api) continue;
         record(`${server.name} ${key}`, await measure(server, keys[key]));
       }
     }
@@ -195,13 +203,14 @@ try {
       p50Ms: median(list.map((f) => f.p50)),
       p99Ms: median(list.map((f) => f.p99)),
       p99MsWorst: Math.max(...list.map((f) => f.p99)),
+      maxMsWorst: Math.max(...list.map((f) => f.max)),
       cpuUsPerRequest: median(list.map((f) => f.cpuUs)),
       non2xx: list.reduce((a, f) => a + f.non2xx, 0),
       errors: list.reduce((a, f) => a + f.errors, 0),
     };
   };
   /** Median over rounds of (this window's req/s ÷ the bare window's of the same round and key). */
-  const pairedRatio = (name: string, key: 'uid' | 'id') => {
+  const pairedRatio = (name: string, key: Key) => {
     const ours = runs.get(name) ?? [];
     const ceiling = runs.get(`bare ${key}`) ?? [];
     return round3(median(ours.map((f, i) => f.rps / (ceiling[i]?.rps ?? Number.NaN))));
@@ -217,7 +226,16 @@ try {
     rounds: ROUNDS,
   };
   const rows: string[][] = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare', 'server CPU µs/req', 'CPU ratio'],
+    [
+      'scenario',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms (worst)',
+      'ratio to bare',
+      'server CPU µs/req',
+      'CPU ratio',
+    ],
   ];
   const row = (name: string, s: ReturnType<typeof summary>, ratio: number, cpuRatio: number) => {
     rows.push([
@@ -225,6 +243,7 @@ try {
       String(s.rps),
       String(s.p50Ms),
       String(s.p99Ms),
+      String(s.maxMsWorst),
       String(ratio),
       String(s.cpuUsPerRequest),
       String(cpuRatio),
@@ -232,9 +251,9 @@ try {
   };
   // cpuRatio: bare CPU per request ÷ ours — the throughput ratio two servers would reach with a
   // whole core each, from a figure the machine's other load hardly moves.
-  const cpuRatioOf = (name: string, key: 'uid' | 'id') =>
+  const cpuRatioOf = (name: string, key: Key) =>
     round3(summary(`bare ${key}`).cpuUsPerRequest / summary(name).cpuUsPerRequest);
-  for (const key of ['uid', 'id'] as const) {
+  for (const key of KEYS) {
     const ceiling = summary(`bare ${key}`);
     const ours = summary(`api ${key}`);
     const ratio = pairedRatio(`api ${key}`, key);

@@ -43,6 +43,7 @@ function listenBare(): Promise<number> {
   const server = createServer(options, (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
     if (url.startsWith('/orders?id=')) send(res, byId.get(Number(url.slice(11))));
+    else if (url.startsWith('/orders?uid=')) send(res, byUid.get(url.slice(12)));
     else if (url.startsWith('/orders/')) send(res, byUid.get(url.slice(8)));
     else send(res, undefined);
   });
