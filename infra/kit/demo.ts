@@ -52,7 +52,7 @@ const prometheus = await startDemoPrometheus({ target: `127.0.0.1:${port}`, port
 console.log(`\n  orders is running: http://127.0.0.1:${port}/   (Ctrl-C to stop)`);
 console.log(
   'url' in prometheus
-    ? `  Prometheus:        ${prometheus.url}   (graphs, alerts: ${prometheus.url}alerts)\n`
+    ? `  Prometheus:        ${prometheus.url}   (graphs; alerts: ${prometheus.alerts})\n`
     : `  Prometheus:        ${prometheus.skipped}\n`,
 );
 

@@ -35,7 +35,8 @@ export function renderPrometheusConfig(opts: {
   return `# written by infra/kit (pnpm demo); edits are overwritten\n${JSON.stringify(config, null, 2)}\n`;
 }
 
-export type DemoPrometheus = { url: string } | { skipped: string };
+/** `alerts`: the alert page's URL (Debian's build serves only the classic UI, under /classic/). */
+export type DemoPrometheus = { url: string; alerts: string } | { skipped: string };
 
 /**
  * Starts (or, when ours already runs, reloads with SIGHUP) Prometheus on 127.0.0.1:`port`,
@@ -57,7 +58,7 @@ export async function startDemoPrometheus(opts: {
   const running = runningPid();
   if (running !== undefined && commandLine(running)?.includes(`127.0.0.1:${opts.port}`)) {
     process.kill(running, 'SIGHUP'); // re-reads the config: the service's port may have changed
-    return { url };
+    return { url, alerts: await alertsPage(url) };
   }
   if (running !== undefined) await stopPid(running);
   if (await isPortOpen('127.0.0.1', opts.port)) {
@@ -89,9 +90,24 @@ export async function startDemoPrometheus(opts: {
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { url };
+    if (ready) return { url, alerts: await alertsPage(url) };
   }
   return { skipped: `not ready after 20 s (pid ${pid}, .infra/prometheus/prometheus.out)` };
+}
+
+/**
+ * Where the alert page is: upstream's React UI serves /alerts; Debian's package is built without
+ * it, answers /alerts with 404 and has the classic page at /classic/alerts.
+ */
+export async function alertsPage(url: string): Promise<string> {
+  for (const path of ['alerts', 'classic/alerts']) {
+    const ok = await fetch(`${url}${path}`, { redirect: 'manual' }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) return `${url}${path}`;
+  }
+  return `${url}alerts`;
 }
 
 /** Stops the demo's Prometheus if it runs; returns its pid when it did. */
