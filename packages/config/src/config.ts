@@ -8,6 +8,17 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
 
+/** OTEL_TRACES_SAMPLER's values (the OpenTelemetry SDK environment specification). */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
+
 /** kafkajs `SASLOptions` for these mechanisms. */
 export type KafkaSasl = { mechanism: KafkaSaslMechanism; username: string; password: string };
 
@@ -85,6 +96,16 @@ export type Config = {
   admin: {
     /** ADMIN_TOKENS: the admin API's bearer tokens; empty = the admin API is off. */
     tokens: AdminToken[];
+  };
+  /** OpenTelemetry tracing (@orders/tracing's TracingOptions); off without an endpoint. */
+  tracing: {
+    /** OTEL_EXPORTER_OTLP_ENDPOINT, the OTLP/HTTP base URL; undefined = tracing off */
+    endpoint: string | undefined;
+    sampler: TracesSampler;
+    /** OTEL_TRACES_SAMPLER_ARG: the ratio of the *traceidratio samplers */
+    samplerArg: number;
+    /** OTEL_SERVICE_NAME; undefined = each app's own (orders-ingest, orders-producer) */
+    serviceName: string | undefined;
   };
   /** Defaults for the producer; its command-line flags win. */
   producer: {

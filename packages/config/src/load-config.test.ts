@@ -65,6 +65,12 @@ describe('defaults', () => {
         keepAliveTimeoutMs: 65_000,
       },
       admin: { tokens: [] },
+      tracing: {
+        endpoint: undefined,
+        sampler: 'parentbased_always_on',
+        samplerArg: 1,
+        serviceName: undefined,
+      },
       producer: {
         count: 0,
         rate: 100,

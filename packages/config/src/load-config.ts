@@ -290,6 +290,12 @@ function buildConfig(v: VariableValues): Config {
       keepAliveTimeoutMs: v.SERVER_KEEP_ALIVE_TIMEOUT_MS,
     },
     admin: { tokens: v.ADMIN_TOKENS ?? [] },
+    tracing: {
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+      sampler: v.OTEL_TRACES_SAMPLER,
+      samplerArg: v.OTEL_TRACES_SAMPLER_ARG,
+      serviceName: v.OTEL_SERVICE_NAME,
+    },
     producer: {
       count: v.PRODUCER_COUNT,
       rate: v.PRODUCER_RATE,

@@ -140,6 +140,21 @@ export function text(maxLength: number): Parser<string> {
   );
 }
 
+/** An http:// or https:// URL with a host and no query or fragment (a base URL to append to). */
+export const httpBaseUrl: Parser<string> = {
+  expected: 'an http:// or https:// URL with a host and no query, e.g. http://127.0.0.1:4318',
+  parse(raw) {
+    if (!URL.canParse(raw) || !noControlCharacters(raw)) return { ok: false };
+    const url = new URL(raw);
+    const ok =
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== '' &&
+      url.search === '' &&
+      url.hash === '';
+    return ok ? { ok: true, value: raw } : { ok: false };
+  },
+};
+
 /** Secrets are taken verbatim (no trimming upstream either): any non-empty string. */
 export const secret: Parser<string> = {
   expected: 'a non-empty value',

@@ -19,6 +19,7 @@ import {
 } from './parsers.ts';
 import { POSTGRES_SSL_MODES, postgresUrl } from './postgres-url.ts';
 import { producerVariables } from './producer-variables.ts';
+import { tracingVariables } from './tracing-variables.ts';
 
 /**
  * How a value is hidden in messages: `full` never shows it, `url` masks the password of a URL
@@ -332,6 +333,8 @@ export const variables = {
     secret: 'full',
     parser: adminTokens,
   },
+
+  ...tracingVariables,
 
   ...producerVariables,
 } as const satisfies Record<string, VariableSpec<unknown>>;

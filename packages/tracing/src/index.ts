@@ -6,15 +6,14 @@ import type { Tracing, TracingOptions } from './types.ts';
 
 export { type HeaderValue, TRACEPARENT, TRACESTATE, traceparentOf } from './headers.ts';
 export { NOOP_SPAN, noopTracing } from './noop.ts';
-export {
-  type SamplerName,
-  type SpanAttributes,
-  type SpanKindName,
-  type StartOptions,
-  TRACES_SAMPLERS,
-  type TraceSpan,
-  type Tracing,
-  type TracingOptions,
+export type {
+  SamplerName,
+  SpanAttributes,
+  SpanKindName,
+  StartOptions,
+  TraceSpan,
+  Tracing,
+  TracingOptions,
 } from './types.ts';
 
 /**

@@ -6,15 +6,13 @@ export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'cons
 export type SpanAttributes = Record<string, string | number | boolean>;
 
 /** OTEL_TRACES_SAMPLER's values (the OpenTelemetry SDK environment specification). */
-export const TRACES_SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-export type SamplerName = (typeof TRACES_SAMPLERS)[number];
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
 
 /** What @orders/config's `config.tracing` holds (structurally: this package reads no env). */
 export type TracingOptions = {
