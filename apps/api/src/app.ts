@@ -7,6 +7,7 @@ import { type ApiLogger, createErrorHandler, notFoundHandler } from './http-erro
 import { createHttpMetrics } from './http-metrics.ts';
 import { createPageRoutes } from './page/index.ts';
 import { createReadThrough } from './read-through.ts';
+import { traceRequests } from './request-tracing.ts';
 import { docsRoute } from './routes/docs.ts';
 import { healthzRoute, readyzRoute } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -87,6 +88,7 @@ export function createApp(deps: ApiDeps, options: CreateAppOptions = {}): Hono {
     recordHttp(request, response.status, start);
     return response;
   };
+  if (deps.tracing?.enabled) app.fetch = traceRequests(app.fetch, deps.tracing);
   return app;
 }
 

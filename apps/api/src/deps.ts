@@ -1,4 +1,5 @@
 import type { OrderStore, StoredOrder } from '@orders/store';
+import type { Tracing } from '@orders/tracing';
 import type { AdminDeps } from './admin/deps.ts';
 import type { ApiMetrics } from './api-metrics.ts';
 import type { ApiLogger } from './http-error.ts';
@@ -106,4 +107,6 @@ export type ApiDeps = {
    */
   admin?: AdminDeps;
   now?: () => number;
+  /** a server span per request when `enabled` (request-tracing.ts); off: no extra step */
+  tracing?: Tracing;
 };

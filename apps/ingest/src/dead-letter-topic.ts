@@ -3,6 +3,8 @@
 // the DLQ topic really has.
 import type { Config } from '@orders/config';
 import { createProducer, type KafkaClient, readTopicLimits, withAdmin } from '@orders/kafka';
+import type { Tracing } from '@orders/tracing';
+import { tracePublish } from './batch-trace.ts';
 import type { Db } from './db.ts';
 import { createDeadLetterSink, readLimitsOrDefault } from './dead-letters.ts';
 import { createLedgerRepo, type LedgerRepo } from './ledger-repo.ts';
@@ -29,6 +31,7 @@ export async function startDeadLetterTopic(o: {
   owned(): number[];
   metrics: IngestMetrics;
   logger: Logger;
+  tracing: Tracing;
   afterPublish?(): void;
 }): Promise<DeadLetterTopic> {
   const { kafka, config, logger } = o;
@@ -52,7 +55,7 @@ export async function startDeadLetterTopic(o: {
   });
   const outbox = createOutbox({
     ledger,
-    sink,
+    sink: tracePublish(sink, o.tracing, topic),
     owned: () => o.owned().map((partition) => ({ topic: config.kafka.topic, partition })),
     logger,
     onPublished: o.metrics.deadLetters,

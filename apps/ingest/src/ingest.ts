@@ -12,6 +12,8 @@ import {
 } from '@orders/kafka';
 import { createRegistry, registerEventLoopDelay, registerProcessMetrics } from '@orders/metrics';
 import { createOrderStore, type OrderStore } from '@orders/store';
+import { createTracing, noopTracing, type Tracing } from '@orders/tracing';
+import { traceLedger } from './batch-trace.ts';
 import { createDb, type Db } from './db.ts';
 import { type DeadLetterTopic, startDeadLetterTopic } from './dead-letter-topic.ts';
 import { type DemoProducer, startDemoProducer } from './demo-producer.ts';
@@ -46,6 +48,12 @@ export type IngestDeps = {
   lagIntervalMs?: number;
   /** redrive runner tuning and test hooks (lease, poll, afterChunkCommit) */
   redrive?: RedriveTuning;
+  /**
+   * Spans of batches, writes, dead letters and requests. Default: made at start from
+   * config.tracing (the no-op without OTEL_EXPORTER_OTLP_ENDPOINT) and shut down, flushed, at
+   * stop; one passed here is the caller's to shut down.
+   */
+  tracing?: Tracing;
 };
 
 export type Ingest = {
@@ -142,6 +150,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
   const timers: NodeJS.Timeout[] = [];
   let demo: DemoProducer | undefined;
   let searchFill: SearchFill | undefined;
+  let tracing: Tracing = deps.tracing ?? noopTracing;
 
   const lostGroup = () => {
     state.joined = false;
@@ -206,7 +215,13 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       groupId: config.kafka.groupId,
       postgres: `${config.postgres.host}:${config.postgres.port}/${config.postgres.database}`,
     });
-    const app = served.app();
+    if (!deps.tracing) tracing = await createTracing(config.tracing, 'orders-ingest');
+    if (tracing.enabled)
+      logger.info('tracing on', {
+        sampler: config.tracing.sampler,
+        ratio: config.tracing.samplerArg,
+      });
+    const app = served.app(tracing);
     http = await startHttpServer({
       fetch: app.fetch,
       host: config.server.host,
@@ -246,6 +261,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       owned: () => state.partitions,
       metrics,
       logger,
+      tracing,
       ...(deps.afterDlqPublish ? { afterPublish: deps.afterDlqPublish } : {}),
     });
     deadLetters = letters;
@@ -254,7 +270,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       db,
       repo,
       offsets,
-      ledger: letters.ledger,
+      ledger: traceLedger(letters.ledger, tracing),
       positions,
       groupId: config.kafka.groupId,
       store,
@@ -265,6 +281,7 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
       redrives: redrive.step,
       afterCommit: deps.afterCommit,
       onLetters: letters.outbox.wake,
+      tracing,
     });
     const p = pipeline;
     consumer = createGroupConsumer({
@@ -378,6 +395,8 @@ export function createIngest(config: Config, deps: IngestDeps = {}): Ingest {
     await searchFill?.stop();
     await db.end().catch(() => {});
     await served.end();
+    // last: the spans of the batches and requests finished above are exported before the exit
+    if (!deps.tracing) await tracing.shutdown(Math.min(3_000, left()));
     logger.info('ingest stopped', { ms: Date.now() - started });
   }
 

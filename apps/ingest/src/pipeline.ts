@@ -15,7 +15,9 @@
 // broker.
 import type { BatchControl } from '@orders/kafka';
 import type { OrderStore } from '@orders/store';
+import { noopTracing, type TraceSpan, type Tracing } from '@orders/tracing';
 import { createBatchDecoder } from './batch-decoder.ts';
+import { startBatchSpan, traceWrite } from './batch-trace.ts';
 import type { Db } from './db.ts';
 import { classifyDbError } from './db-error.ts';
 import type { ValidOrder } from './handle-batch.ts';
@@ -57,6 +59,8 @@ export type PipelineOptions = {
    */
   onDegraded?(): void;
   onRecovered?(): void;
+  /** a span per batch and its PostgreSQL write (batch-trace.ts); default off */
+  tracing?: Tracing;
   /** test hook: called after each batch's COMMIT, before its offsets are resolved */
   afterCommit?(batchNumber: number): void;
   /** schedules a paused partition's resume (default setTimeout, unref'd) */
@@ -104,6 +108,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   const backoff = options.backoff ?? { baseMs: 200, capMs: 5_000 };
   const schedule = options.schedule ?? defaultSchedule;
   const random = options.random ?? Math.random;
+  const tracing = options.tracing ?? noopTracing;
   let batchNumber = 0;
   // shared by every partition's batches: they decode one at a time (batch-decoder.ts)
   const decoder = createBatchDecoder({ maxBytes: options.maxMessageBytes });
@@ -185,14 +190,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
   async function processBatch(batch: BatchControl): Promise<void> {
     const n = batch.messages.length;
     options.metrics.inFlight(n);
+    const span = startBatchSpan(tracing, batch);
     try {
-      await runBatch(batch);
+      await runBatch(batch, span);
+    } catch (err) {
+      span.fail(err);
+      throw err;
     } finally {
+      span.end();
       options.metrics.inFlight(-n);
     }
   }
 
-  async function runBatch(batch: BatchControl): Promise<void> {
+  async function runBatch(batch: BatchControl, span: TraceSpan): Promise<void> {
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     const started = performance.now();
@@ -224,7 +234,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     try {
       const at = { groupId: options.groupId, topic: batch.topic, partition: batch.partition };
       const writeStarted = performance.now();
-      written = await writer.write(handled, { at, expected, next });
+      written = await traceWrite(tracing, span, handled, () =>
+        writer.write(handled, { at, expected, next }),
+      );
       options.metrics.batchWrite((performance.now() - writeStarted) / 1000);
       options.positions.moved(batch.partition, next);
       batchNumber++;

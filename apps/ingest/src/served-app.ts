@@ -5,6 +5,7 @@
 import { type ApiDeps, type ApiMetrics, createApp, type RedriveService } from '@orders/api';
 import type { Config } from '@orders/config';
 import type { OrderStore } from '@orders/store';
+import type { Tracing } from '@orders/tracing';
 import type { Hono } from 'hono';
 import type { Db } from './db.ts';
 import { createAdminDb, createDeadLetterReads } from './dead-letter-reads.ts';
@@ -23,8 +24,8 @@ export type ServedAppOptions = {
 };
 
 export type ServedApp = {
-  /** the Hono app (no I/O until a request comes) */
-  app(): Hono;
+  /** the Hono app (no I/O until a request comes); a request span each when tracing is on */
+  app(tracing?: Tracing): Hono;
   /** the search pool, which the search fill uses too */
   readonly searchDb: Db;
   /** the admin API's pool (its waiting clients are a metric) */
@@ -46,8 +47,9 @@ export function createServedApp(o: ServedAppOptions): ServedApp {
   return {
     searchDb,
     adminDb,
-    app: () =>
+    app: (tracing) =>
       createApp({
+        ...(tracing ? { tracing } : {}),
         store: o.store,
         reader: o.repo,
         search: createOrderSearch(searchDb),

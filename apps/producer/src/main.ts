@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type Config, type LogLevel, loadConfig, readKafkaSsl } from '@orders/config';
+import { createTracing } from '@orders/tracing';
 import { config as loadDotenv } from 'dotenv';
 import { SEEDED_BASE_DATE } from './fake-order.ts';
 import { defaultFlags, type Flags, helpText, parseFlags } from './flags.ts';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
     maxBytes: config.kafka.maxMessageBytes,
     ...(flags.dryRun ? { dryRun: process.stdout } : {}),
     logger: createLogger(config.logLevel, () => outputClosed),
+    // the no-op without OTEL_EXPORTER_OTLP_ENDPOINT (nothing of the SDK loaded)
+    tracing: await createTracing(config.tracing, 'orders-producer'),
   };
 
   const producer = createProducer(options);
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
   });
   const outcome = await producer.run();
   progress.stop();
+  await options.tracing?.shutdown();
   if (outputClosed) process.exit(0);
 
   const summary = outcome.summary;

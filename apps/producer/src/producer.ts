@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaSasl } from '@orders/config';
+import type { Tracing } from '@orders/tracing';
 import type { InvalidKind } from './bad-messages.ts';
 import { createDryRunSink, type LineStream } from './dry-run.ts';
 import {
@@ -41,6 +42,8 @@ export type ProducerOptions = {
   /** Write JSON lines here instead of sending to Kafka. */
   dryRun?: LineStream;
   logger?: Logger;
+  /** a producer span and a traceparent header per message (send.ts); default off */
+  tracing?: Tracing;
   /** For tests and benchmarks: where messages come from (default: the seeded generator). */
   source?: { next(): OutgoingMessage };
   /**
@@ -122,6 +125,7 @@ export function createProducer(options: ProducerOptions): ProducerHandle {
           : { replicationFactor: options.replicationFactor }),
         ...(options.ssl ? { ssl: options.ssl } : {}),
         ...(options.sasl ? { sasl: options.sasl } : {}),
+        ...(options.tracing ? { tracing: options.tracing } : {}),
       });
       if (!connected.ok) return finish('error', connected.error);
       sink = connected.sink;

@@ -3,8 +3,10 @@
 // per message, see README "Delivery"); measured in bench/producer.bench.ts.
 import type { ConnectionOptions } from 'node:tls';
 import type { KafkaSasl } from '@orders/config';
-import { createFastProducer, KafkaError } from '@orders/kafka';
+import { createFastProducer, type FastRecord, KafkaError } from '@orders/kafka';
+import { noopTracing, type Tracing } from '@orders/tracing';
 import type { OutgoingMessage } from './messages.ts';
+import { traceMessages } from './trace-messages.ts';
 
 export type SinkErrorCode = 'unreachable' | 'topic' | 'rejected' | 'send_failed';
 
@@ -40,6 +42,8 @@ export type KafkaSinkOptions = {
   connectDeadlineMs?: number;
   /** Deadline for one send request including retries; default 60 s. */
   sendDeadlineMs?: number;
+  /** a producer span per message, its traceparent in the message's headers; default off */
+  tracing?: Tracing;
 };
 
 // Kafka refuses a whole record batch (every message of one partition in a request) above
@@ -104,8 +108,25 @@ export async function createKafkaSink(
   }
 
   const sendDeadlineMs = options.sendDeadlineMs ?? 60_000;
+  const tracing = options.tracing ?? noopTracing;
   const sendGroup = async (group: readonly OutgoingMessage[]): Promise<SinkError | undefined> => {
-    const messages = group.map((m) => ({ topic: options.topic, key: m.key, value: m.value }));
+    const messages: FastRecord[] = group.map((m) => ({
+      topic: options.topic,
+      key: m.key,
+      value: m.value,
+    }));
+    if (tracing.enabled) {
+      const spans = traceMessages(tracing, options.topic, messages);
+      const error = await sendRecords(messages);
+      for (const span of spans) {
+        if (error) span.fail(new Error(error.message));
+        span.end();
+      }
+      return error;
+    }
+    return sendRecords(messages);
+  };
+  const sendRecords = async (messages: FastRecord[]): Promise<SinkError | undefined> => {
     try {
       // A deadline of our own: a request the client never settles must become an error.
       return await withDeadline(

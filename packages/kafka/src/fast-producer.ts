@@ -19,6 +19,8 @@ export type FastRecord = {
   key: string;
   /** null: a tombstone */
   value: string | Buffer | null;
+  /** e.g. the W3C traceparent of the message's producer span */
+  headers?: Record<string, string>;
 };
 
 export type FastProducer = {
