@@ -31,6 +31,9 @@ const RATE = 20_000;
 const TOO_LOW = 1024;
 const KILL_DELAY_MS = Number(process.env.BENCH_KILL_DELAY_MS ?? 150);
 const PARTITIONS = 3;
+// BENCH_CPU_PROF=<dir>: the ingest of run 1 writes a CPU profile there (stopped with SIGTERM after
+// run 1, a fresh one runs step 4)
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const root = join(import.meta.dirname, '../../..');
 const cli = join(import.meta.dirname, '../src/cli/redrive-main.ts');
 const log = (line: string) => process.stderr.write(`[bench:redrive] ${line}\n`);
@@ -63,6 +66,32 @@ async function stop(signal: NodeJS.Signals) {
   await c?.exited;
 }
 
+/**
+ * Where run 1's time went, in ms after the POST, from PostgreSQL's own clock (now() is each
+ * transaction's start): created (the POST's transaction), claimed by the runner, the first and
+ * last chunk marked sent, ingest's first and last transaction recording an outcome, and how
+ * many such transactions (batches) there were.
+ */
+async function runTimeline(run: number, anchor: string) {
+  const [t] = await sql<Record<string, number | null>>(
+    env.databaseUrl,
+    `SELECT
+       extract(epoch FROM r.created_at - $2::timestamptz) * 1000 AS created,
+       extract(epoch FROM r.started_at - $2::timestamptz) * 1000 AS claimed,
+       extract(epoch FROM min(l.sent_at) - $2::timestamptz) * 1000 AS first_sent,
+       extract(epoch FROM max(l.sent_at) - $2::timestamptz) * 1000 AS last_sent,
+       extract(epoch FROM min(l.outcome_at) - $2::timestamptz) * 1000 AS first_outcome,
+       extract(epoch FROM max(l.outcome_at) - $2::timestamptz) * 1000 AS last_outcome,
+       count(DISTINCT l.outcome_at)::float8 AS outcome_batches
+     FROM redrive_runs r JOIN redrive_letters l ON l.run_id = r.id
+     WHERE r.id = $1 GROUP BY r.id`,
+    [run, anchor],
+  );
+  return Object.fromEntries(
+    Object.entries(t ?? {}).map(([k, v]) => [k, v === null ? null : Math.round(Number(v))]),
+  );
+}
+
 try {
   // 1. every order dead-lettered under a too-low limit
   await start({ KAFKA_MAX_BYTES: String(TOO_LOW) });
@@ -78,10 +107,11 @@ try {
   await stop('SIGTERM');
 
   // 2. the fix: the default limit
-  await start();
+  await start(CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${CPU_PROF}` } : {});
   log('ingest restarted with the default KAFKA_MAX_BYTES');
 
   // 3. one redrive, end to end
+  const [anchor] = await sql<{ at: string }>(env.databaseUrl, 'SELECT clock_timestamp() AS at');
   const t0 = performance.now();
   const run1 = await admin.start({ filter: { reason: 'too_large', until }, rate: RATE });
   if (run1.matched !== LETTERS || run1.would_pass !== LETTERS) {
@@ -120,6 +150,8 @@ try {
   );
   const chunkCount = Number(chunks?.n ?? 0);
   const msPerChunk = chunkCount > 1 ? Math.round(Number(chunks?.span_ms) / (chunkCount - 1)) : null;
+  const timeline = await runTimeline(run1.run, anchor?.at ?? '');
+  log(`run ${run1.run} timeline (ms after the POST): ${JSON.stringify(timeline)}`);
   const sample = first
     .filter((_, i) => i % Math.ceil(LETTERS / 200) === 0)
     .map((m) => String(m.key));
@@ -129,6 +161,10 @@ try {
   );
 
   // 4. a redrive killed -9 part-way, resumed
+  if (CPU_PROF) {
+    await stop('SIGTERM');
+    await start();
+  }
   const run2 = await admin.start({ filter: { reason: 'too_large', since: until }, rate: RATE });
   let sentAtKill = 0;
   await waitFor(
@@ -191,6 +227,7 @@ try {
       sentTwice: topic1.sentTwice,
       chunks: chunkCount,
       msPerChunk,
+      timeline,
     },
     killAndResume: {
       sentAtKill,
