@@ -406,12 +406,20 @@ describe('recent(): summaries only, cancelled at its deadline (real PostgreSQL)'
     const reader = createOrdersRepo(spy.db);
     try {
       let free: () => void = () => {};
+      let holding: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        holding = resolve;
+      });
       const busy = small.withClient(
         () =>
           new Promise<void>((resolve) => {
             free = resolve;
+            holding();
           }),
       );
+      // the pool's one connection is taken before the reads queue (on a loaded machine the
+      // connect can outlast the 200 ms below, and free() would then release nothing)
+      await held;
       const gone = new AbortController();
       const aborted = reader.recent(5, { timeoutMs: 5_000, signal: gone.signal }).catch((e) => e);
       const late = reader
